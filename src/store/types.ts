@@ -1,0 +1,233 @@
+/**
+ * The storage interfaces the runtime, client and later layers program against.
+ *
+ * Three backends hide behind them: metadata (SQLite now, PostgreSQL later), artifacts
+ * (content-addressed blobs on local disk now, S3 later) and logs. Every backend of one kind
+ * runs the same conformance suite in `test/store/`.
+ */
+
+/** A run's lifecycle. `crashed` means its coordinator died without finishing it. */
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'crashed';
+
+/** A task's lifecycle. Only `done` tasks' artifacts are visible downstream. */
+export type TaskStatus = 'pending' | 'running' | 'done' | 'failed';
+
+/** One level of a task's split context: a foreach item or a static branch. */
+export interface FrameRecord {
+  /** Step whose transition opened this split (the parent of the foreach/branch steps). */
+  readonly splitStep: string;
+  /** Task id of the task that opened the split. */
+  readonly splitTaskId: number;
+  readonly kind: 'foreach' | 'branch';
+  /** The foreach step (for foreach frames) or the branch target (for branch frames). */
+  readonly step: string;
+  /** Position of this item in split order, or the branch's position in `next`. */
+  readonly index: number;
+  /** Number of items (foreach) or branches. */
+  readonly count: number;
+  /** Where the item is stored (foreach frames only): it is loaded alone, never with its list. */
+  readonly item?: BlobPointer;
+}
+
+/** A stored value: which blob, and which codec decodes it. */
+export interface BlobPointer {
+  readonly digest: string;
+  readonly codec: string;
+  readonly bytes: number;
+}
+
+/** An error as recorded for a failed task attempt. */
+export interface ErrorRecord {
+  readonly type: string;
+  readonly message: string;
+  readonly stack?: string;
+  /** `user` for an exception in step code, `system` for a dead worker, a timeout, out of memory... */
+  readonly kind: 'user' | 'system';
+}
+
+export interface FlowRecord {
+  readonly name: string;
+  readonly createdAt: number;
+}
+
+export interface RunRecord {
+  readonly flow: string;
+  /** Sorts by creation time (lexicographically). */
+  readonly runId: string;
+  readonly status: RunStatus;
+  readonly createdAt: number;
+  readonly endedAt: number | null;
+  readonly user: string;
+  /** Absolute path of the flow file the run was started from. */
+  readonly flowFile: string;
+  /** sha256 of the flow file's source. */
+  readonly codeDigest: string;
+  /** Parameter values, JSON-encoded (BigInt and other non-JSON values are not allowed in params). */
+  readonly params: Readonly<Record<string, unknown>>;
+  /** User tags (mutable). */
+  readonly tags: readonly string[];
+  /** System tags (set by Sluice at creation, immutable): e.g. `user:ann`, `runtime:local`. */
+  readonly systemTags: readonly string[];
+  /** The run this one resumed, if any. */
+  readonly originRunId: string | null;
+  /** Process id and host of the coordinator, with its last heartbeat (dead coordinators are detected). */
+  readonly coordinator: { readonly pid: number; readonly host: string; readonly heartbeatAt: number };
+  /** Failure summary when status is failed/crashed. */
+  readonly error: string | null;
+}
+
+export interface TaskRecord {
+  readonly flow: string;
+  readonly runId: string;
+  readonly step: string;
+  /** Unique within the run, assigned in creation order. */
+  readonly taskId: number;
+  readonly status: TaskStatus;
+  /** Attempt number of the latest attempt (0-based). */
+  readonly attempt: number;
+  readonly parentTaskIds: readonly number[];
+  readonly foreachStack: readonly FrameRecord[];
+  readonly workerId: string | null;
+  readonly queuedAt: number;
+  readonly startedAt: number | null;
+  readonly endedAt: number | null;
+  readonly error: ErrorRecord | null;
+  /** Set when the task was cloned from another run's task (resume, cache). */
+  readonly originPathspec: string | null;
+}
+
+/** An artifact a task produced (its own outputs; inherited ones are found through the parents). */
+export interface ArtifactRecord extends BlobPointer {
+  readonly runId: string;
+  readonly taskId: number;
+  readonly name: string;
+  /** Human-readable type, e.g. `Float64Array(1000)`, `object`, `ml.RandomForest`. */
+  readonly type: string;
+}
+
+/** An append-only event: the live feed for progress displays and the UI. */
+export interface EventRecord {
+  /** Global, strictly increasing sequence number. */
+  readonly seq: number;
+  readonly runId: string;
+  readonly time: number;
+  readonly kind: string;
+  readonly payload: Readonly<Record<string, unknown>>;
+}
+
+/** A task attempt's full write, committed as one unit (after its artifacts are in the blob store). */
+export interface TaskWrite {
+  readonly task: TaskRecord;
+  /** Artifacts the task produced; written only when the task is `done`. */
+  readonly artifacts?: readonly Omit<ArtifactRecord, 'runId' | 'taskId'>[];
+}
+
+/** One write in a batch. The batch is applied in one transaction, in order. */
+export type WriteOp =
+  | { readonly op: 'task'; readonly write: TaskWrite }
+  | { readonly op: 'event'; readonly runId: string; readonly time: number; readonly kind: string; readonly payload: Record<string, unknown> }
+  | {
+      readonly op: 'run';
+      readonly runId: string;
+      readonly patch: Partial<Pick<RunRecord, 'status' | 'endedAt' | 'error'>> & { readonly heartbeatAt?: number };
+    };
+
+export interface RunQuery {
+  readonly flow?: string;
+  readonly status?: RunStatus;
+  /** Runs carrying all of these tags (user or system). */
+  readonly tags?: readonly string[];
+  /** Newest first; `before` is an exclusive run id cursor. */
+  readonly before?: string;
+  readonly limit?: number;
+}
+
+export interface TaskQuery {
+  readonly step?: string;
+  /** Tasks with taskId > after (cursor), ascending. */
+  readonly after?: number;
+  readonly limit?: number;
+}
+
+/**
+ * Metadata backend. Async so PostgreSQL fits behind it; SQLite resolves immediately.
+ * The local coordinator is the only writer of a run's metadata.
+ */
+export interface MetadataStore {
+  readonly kind: string;
+  /** The schema version this code writes. */
+  readonly schemaVersion: number;
+
+  createRun(run: RunRecord): Promise<void>;
+  getRun(runId: string): Promise<RunRecord | undefined>;
+  /** Newest first. */
+  listRuns(query?: RunQuery): Promise<RunRecord[]>;
+  listFlows(): Promise<FlowRecord[]>;
+
+  /** Applies all ops in one transaction. */
+  write(ops: readonly WriteOp[]): Promise<void>;
+
+  getTask(runId: string, taskId: number): Promise<TaskRecord | undefined>;
+  listTasks(runId: string, query?: TaskQuery): Promise<TaskRecord[]>;
+  countTasks(runId: string): Promise<Record<string, Record<TaskStatus, number>>>;
+
+  listArtifacts(runId: string, taskId: number): Promise<ArtifactRecord[]>;
+
+  /** Adds user tags; system tags are immutable. */
+  addTags(runId: string, tags: readonly string[]): Promise<void>;
+  removeTags(runId: string, tags: readonly string[]): Promise<void>;
+
+  /** Events with seq > afterSeq, ascending; all runs when runId is omitted. */
+  listEvents(query: { readonly runId?: string; readonly afterSeq?: number; readonly limit?: number }): Promise<EventRecord[]>;
+
+  close(): Promise<void>;
+}
+
+/** Where a blob lives and how big it is. */
+export interface BlobRef {
+  readonly digest: string;
+  readonly bytes: number;
+}
+
+/**
+ * Content-addressed blob store (sha256). Synchronous, because step code reads artifacts lazily
+ * through plain property access; remote backends put a local read-through cache behind it.
+ */
+export interface ArtifactStore {
+  readonly kind: string;
+  /** Stores the bytes (the concatenation of the chunks); storing the same bytes twice costs nothing. */
+  put(data: Uint8Array | readonly Uint8Array[]): BlobRef;
+  /** Throws {@link BlobNotFoundError} when absent. */
+  get(digest: string): Uint8Array;
+  has(digest: string): boolean;
+  /** Returns whether something was deleted. */
+  delete(digest: string): boolean;
+  list(): Iterable<BlobRef>;
+}
+
+/** Which task attempt a log belongs to. */
+export interface LogKey {
+  readonly flow: string;
+  readonly runId: string;
+  readonly step: string;
+  readonly taskId: number;
+  readonly attempt: number;
+}
+
+export type LogStream = 'stdout' | 'stderr';
+
+/** Per-task-attempt stdout/stderr. Writers append; readers may read while a task still writes. */
+export interface LogStore {
+  readonly kind: string;
+  /** Opens an appender for one attempt's stream (created lazily on first write). */
+  open(key: LogKey, stream: LogStream): LogWriter;
+  /** Whole log, or '' when the attempt wrote nothing. */
+  read(key: LogKey, stream: LogStream): string;
+  /** Bytes from `offset` on (for live tails). */
+  readFrom(key: LogKey, stream: LogStream, offset: number): { text: string; nextOffset: number };
+}
+
+export interface LogWriter {
+  write(chunk: string | Uint8Array): void;
+  close(): void;
+}
