@@ -10,3 +10,8 @@ export {
   type MakeRegressionOptions,
   type RegressionData,
 } from './datasets.js';
+export { Table, type ColumnSchema, type FromRowsOptions, type Row, type TableSchema } from './table.js';
+export type { CellValue, Column, ColumnInput, ColumnType, StringColumn } from './column.js';
+export type { ColumnSummary, NumericSummary, StringSummary } from './describe.js';
+// Importing the codec registers `ml.Table` with the artifact store.
+export { decodeTable, encodeTable } from './codec.js';
