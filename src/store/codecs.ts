@@ -33,7 +33,10 @@ export class CodecError extends Error {
   override readonly name = 'CodecError';
 }
 
-const registered: Codec<any>[] = [];
+// One registry per process, even when several copies of this module are loaded (a flow importing
+// the built package while the runtime runs from source): codecs registered by either are seen by both.
+const REGISTRY_KEY = Symbol.for('sluice.codecs.registry');
+const registered: Codec<any>[] = ((globalThis as Record<symbol, unknown>)[REGISTRY_KEY] ??= []) as Codec<any>[];
 
 /** Registers a codec; a codec with the same name replaces the earlier one. */
 export function registerCodec<T>(codec: Codec<T>): void {
@@ -105,7 +108,8 @@ function rawCodec(name: TypedArrayName): Codec<AnyTypedArray> {
         throw new CodecError(`raw:${name} blob has ${bytes.byteLength} bytes, not a multiple of ${width}`);
       }
       // Typed arrays need aligned offsets; copy only when the buffer is not aligned.
-      const aligned = bytes.byteOffset % width === 0 ? bytes : bytes.slice();
+      // (new Uint8Array(bytes) copies; Buffer#slice would return a view at the same bad offset.)
+      const aligned = bytes.byteOffset % width === 0 ? bytes : new Uint8Array(bytes);
       return new Ctor(aligned.buffer as ArrayBuffer, aligned.byteOffset, aligned.byteLength / width) as AnyTypedArray;
     },
     describe: (value) => `${name}(${value.length})`,
@@ -151,8 +155,13 @@ export function findUnstorable(value: unknown, path = '', seen = new Set<object>
   if (ArrayBuffer.isView(value)) return undefined;
   const proto = Object.getPrototypeOf(value) as unknown;
   if (!CLONEABLE.has(proto) && !(value instanceof Error)) {
-    if (registered.some((codec) => codec.test(value))) return undefined;
     const cls = (value as object).constructor?.name ?? 'an object with a custom prototype';
+    // Structured clone would store a registered class's instance as a plain object (prototype lost):
+    // its codec applies only to a whole artifact.
+    const codec = registered.find((c) => c.test(value));
+    if (codec) {
+      return `${path || 'the value'} is an instance of class ${cls} inside another value; its codec '${codec.name}' stores it only as an artifact of its own, so return it under its own name`;
+    }
     return `${path || 'the value'} is an instance of class ${cls}, which has no codec`;
   }
   if (value instanceof Map) {
@@ -195,6 +204,7 @@ function describeValue(value: unknown): string {
   if (value instanceof Map) return `Map(${value.size})`;
   if (value instanceof Set) return `Set(${value.size})`;
   if (value instanceof Date) return 'Date';
+  if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${value.byteLength} bytes)`;
   if (typeof value === 'object') return 'object';
   return typeof value;
 }
@@ -207,6 +217,9 @@ export function encodeValue(value: unknown, options: { readonly codec?: string }
   if (options.codec !== undefined) {
     codec = findCodec(options.codec);
     if (!codec) throw new CodecError(`unknown codec '${options.codec}' (known: ${codecNames().join(', ')})`);
+    if (codec.name.startsWith('raw:') && !codec.test(value)) {
+      throw new CodecError(`codec '${codec.name}' stores only a ${codec.name.slice(4)}, and the value is ${describeValue(value)}`);
+    }
   } else {
     codec = registered.find((c) => c.test(value));
     if (!codec) {
@@ -240,5 +253,10 @@ export function decodeValue(codecName: string, bytes: Uint8Array): unknown {
       `no codec '${codecName}' is registered in this process; import the module that registers it (for models and tables: 'sluice/ml')`,
     );
   }
-  return codec.decode(bytes);
+  try {
+    return codec.decode(bytes);
+  } catch (error) {
+    if (error instanceof CodecError) throw error;
+    throw new CodecError(`codec '${codecName}' could not decode ${bytes.byteLength} bytes: ${(error as Error).message}`);
+  }
 }

@@ -1,0 +1,174 @@
+/**
+ * The default executor: a warm pool of forked worker processes. Each worker imports the flow
+ * once and then runs many tasks, so a task costs an IPC round trip, not a process start.
+ * A worker that dies fails its task as a system error and is replaced.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { ErrorRecord } from '../../store/types.js';
+import type { Executor, FromWorker, RunInfo, TaskLogChunk, TaskOutcome, TaskSpec, ToWorker } from '../protocol.js';
+
+export interface PoolOptions {
+  readonly run: RunInfo;
+  readonly workers: number;
+  readonly onLog: (chunk: TaskLogChunk) => void;
+  /** Output a worker wrote straight to its fd (outside any task's capture). */
+  readonly onStray?: (workerId: string, stream: 'stdout' | 'stderr', text: string) => void;
+}
+
+type Settled = TaskOutcome & { workerId: string };
+
+interface Worker {
+  readonly id: string;
+  readonly child: ChildProcess;
+  ready: Promise<void>;
+  task: { spec: TaskSpec; resolve: (outcome: Settled) => void } | undefined;
+  exited: boolean;
+}
+
+/** The worker entry: .ts when running from source (tests), .js from dist. */
+function workerEntry(): string {
+  const here = fileURLToPath(import.meta.url);
+  return here.replace(/pool\.(ts|js)$/, (_m, ext: string) => `worker-main.${ext}`);
+}
+
+export class PoolExecutor implements Executor {
+  readonly name = 'pool';
+  private readonly workers: Worker[] = [];
+  private nextWorker = 0;
+  private closing = false;
+  private initError: ErrorRecord | undefined;
+
+  constructor(private readonly options: PoolOptions) {
+    if (!Number.isInteger(options.workers) || options.workers < 1) {
+      throw new RangeError(`max workers must be a positive integer, got ${options.workers}`);
+    }
+    for (let i = 0; i < options.workers; i++) this.workers.push(this.spawn());
+  }
+
+  /** Resolves when every worker has loaded the flow; rejects with the load error otherwise. */
+  async ready(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.ready));
+  }
+
+  private spawn(): Worker {
+    const id = `w${++this.nextWorker}`;
+    const child = fork(workerEntry(), [], {
+      serialization: 'advanced',
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      execArgv: ['--import', import.meta.resolve('tsx/esm'), ...process.execArgv.filter((a) => a.startsWith('--max-old-space-size'))],
+      env: { ...process.env, SLUICE_TSX_REGISTERED: '1', SLUICE_WORKER_ID: id },
+    });
+    let readyResolve!: () => void;
+    let readyReject!: (error: Error) => void;
+    const worker: Worker = {
+      id,
+      child,
+      ready: new Promise<void>((res, rej) => {
+        readyResolve = res;
+        readyReject = rej;
+      }),
+      task: undefined,
+      exited: false,
+    };
+    worker.ready.catch(() => {});
+    child.stdout?.setEncoding('utf8').on('data', (text: string) => this.options.onStray?.(id, 'stdout', text));
+    child.stderr?.setEncoding('utf8').on('data', (text: string) => this.options.onStray?.(id, 'stderr', text));
+    child.on('message', (message: FromWorker) => {
+      switch (message.type) {
+        case 'ready':
+          readyResolve();
+          break;
+        case 'init-error':
+          this.initError = message.error;
+          readyReject(new Error(message.error.message));
+          break;
+        case 'log':
+          this.options.onLog(message.chunk);
+          break;
+        case 'result': {
+          const task = worker.task;
+          worker.task = undefined;
+          task?.resolve({ ...message.outcome, workerId: id });
+          break;
+        }
+      }
+    });
+    child.on('exit', (code, signal) => {
+      worker.exited = true;
+      readyReject(new Error(`worker ${id} exited (${signal ?? `code ${code}`}) before loading the flow`));
+      const task = worker.task;
+      worker.task = undefined;
+      if (task) {
+        const now = Date.now();
+        task.resolve({
+          ok: false,
+          error: {
+            type: 'WorkerDied',
+            message: `worker process ${id} died (${signal ? `signal ${signal}` : `exit code ${code}`}) while running task ${task.spec.taskId} of step '${task.spec.step}'`,
+            kind: 'system',
+          },
+          startedAt: now,
+          endedAt: now,
+          workerId: id,
+        });
+      }
+      if (!this.closing) {
+        const index = this.workers.indexOf(worker);
+        if (index >= 0) this.workers[index] = this.spawn();
+      }
+    });
+    const init: ToWorker = { type: 'init', run: this.options.run };
+    child.send(init);
+    return worker;
+  }
+
+  /** The error a worker hit while loading the flow, if any. */
+  loadError(): ErrorRecord | undefined {
+    return this.initError;
+  }
+
+  idle(): number {
+    return this.workers.filter((w) => !w.task && !w.exited).length;
+  }
+
+  submit(spec: TaskSpec): Promise<Settled> {
+    const worker = this.workers.find((w) => !w.task && !w.exited);
+    if (!worker) throw new Error('pool executor: submit() called with no idle worker');
+    return new Promise<Settled>((resolve) => {
+      worker.task = { spec, resolve };
+      worker.ready.then(
+        () => {
+          const message: ToWorker = { type: 'task', spec };
+          worker.child.send(message);
+        },
+        (error: Error) => {
+          worker.task = undefined;
+          const now = Date.now();
+          resolve({
+            ok: false,
+            error: this.initError ?? { type: 'WorkerError', message: error.message, kind: 'system' },
+            startedAt: now,
+            endedAt: now,
+            workerId: worker.id,
+          });
+        },
+      );
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all(
+      this.workers.map(
+        (w) =>
+          new Promise<void>((resolve) => {
+            if (w.exited) return resolve();
+            w.child.once('exit', () => resolve());
+            w.child.disconnect?.();
+            setTimeout(() => w.child.kill('SIGKILL'), 2000).unref();
+          }),
+      ),
+    );
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * What the coordinator hands an executor, and what comes back. Plain structured-clonable data:
+ * the same shapes cross a process boundary (pool) or stay in process (inline).
+ */
+import type { ErrorRecord, FrameRecord } from '../store/types.js';
+import type { StoredValue } from '../store/values.js';
+
+/** Artifacts visible to a task: name → where the value is stored. */
+export type ArtifactMap = Readonly<Record<string, StoredValue>>;
+
+/** Run-wide facts every task sees. */
+export interface RunInfo {
+  readonly flow: string;
+  readonly runId: string;
+  readonly user: string;
+  readonly tags: readonly string[];
+  readonly originRunId: string | null;
+  readonly home: string;
+  readonly flowFile: string;
+  readonly params: Readonly<Record<string, unknown>>;
+}
+
+/** One incoming path of a join. */
+export interface JoinInputSpec {
+  readonly step: string;
+  readonly index: number;
+  readonly taskId: number;
+  readonly artifacts: ArtifactMap;
+}
+
+export interface TaskSpec {
+  readonly step: string;
+  readonly taskId: number;
+  readonly attempt: number;
+  /** Upstream artifacts visible to the step (empty for joins: they read their inputs). */
+  readonly artifacts: ArtifactMap;
+  readonly stack: readonly FrameRecord[];
+  /** Joins only, in split order. */
+  readonly joinInputs?: readonly JoinInputSpec[];
+}
+
+export interface TaskSuccess {
+  readonly ok: true;
+  /** Artifacts the task produced (set, returned or merged). */
+  readonly outputs: ArtifactMap;
+  readonly startedAt: number;
+  readonly endedAt: number;
+}
+
+export interface TaskFailure {
+  readonly ok: false;
+  readonly error: ErrorRecord;
+  readonly startedAt: number;
+  readonly endedAt: number;
+}
+
+export type TaskOutcome = TaskSuccess | TaskFailure;
+
+/** A live output line (chunk) from a task. */
+export interface TaskLogChunk {
+  readonly taskId: number;
+  readonly step: string;
+  readonly stream: 'stdout' | 'stderr';
+  readonly text: string;
+}
+
+/** Executes tasks. The coordinator submits only when `idle() > 0`. */
+export interface Executor {
+  readonly name: string;
+  /** Number of tasks this executor can take right now. */
+  idle(): number;
+  /** Runs one task attempt; the promise never rejects (failures are outcomes). */
+  submit(spec: TaskSpec): Promise<TaskOutcome & { readonly workerId: string }>;
+  close(): Promise<void>;
+}
+
+/** Messages from the coordinator to a pool worker. */
+export type ToWorker =
+  | { readonly type: 'init'; readonly run: RunInfo }
+  | { readonly type: 'task'; readonly spec: TaskSpec };
+
+/** Messages from a pool worker to the coordinator. */
+export type FromWorker =
+  | { readonly type: 'ready' }
+  | { readonly type: 'init-error'; readonly error: ErrorRecord }
+  | { readonly type: 'log'; readonly chunk: TaskLogChunk }
+  | { readonly type: 'result'; readonly taskId: number; readonly outcome: TaskOutcome };
+
+export function toErrorRecord(error: unknown, kind: ErrorRecord['kind'] = 'user'): ErrorRecord {
+  if (error instanceof Error) {
+    return { type: error.name || error.constructor?.name || 'Error', message: error.message, stack: error.stack, kind };
+  }
+  return { type: typeof error, message: String(error), kind };
+}

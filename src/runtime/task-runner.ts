@@ -1,0 +1,89 @@
+/**
+ * Runs one task attempt in the current process: builds the context, calls the step function with
+ * its output captured, stores the outputs in the blob store, and reports the outcome. Used by both
+ * the inline executor and pool workers.
+ */
+import type { Flow } from '../flow/builder.js';
+import type { FlowGraph } from '../flow/graph.js';
+import { CodecError } from '../store/codecs.js';
+import type { ArtifactStore, LogStore, LogWriter } from '../store/types.js';
+import { storeItems, storeValue, type StoredValue } from '../store/values.js';
+import { withCapture } from './capture.js';
+import { buildContext, RESERVED_NAMES } from './context.js';
+import { toErrorRecord, type ArtifactMap, type RunInfo, type TaskLogChunk, type TaskOutcome, type TaskSpec } from './protocol.js';
+
+export interface TaskRunnerDeps {
+  readonly flow: Flow<any, any, any>;
+  readonly graph: FlowGraph;
+  readonly run: RunInfo;
+  readonly blobs: ArtifactStore;
+  readonly logs: LogStore;
+  /** Live output (to the coordinator's terminal). */
+  readonly onLog: (chunk: TaskLogChunk) => void;
+}
+
+/** Names that some foreach fans out over: lists under these names are stored item by item. */
+export function foreachListNames(graph: FlowGraph): Set<string> {
+  return new Set([...graph.steps.values()].flatMap((s) => (s.over ? [s.over] : [])));
+}
+
+export async function runTask(deps: TaskRunnerDeps, spec: TaskSpec, listNames: Set<string>): Promise<TaskOutcome> {
+  const startedAt = Date.now();
+  const node = deps.graph.steps.get(spec.step);
+  if (!node) {
+    return failed(startedAt, new Error(`flow ${deps.run.flow} has no step '${spec.step}' (was the flow file changed during the run?)`), 'system');
+  }
+  const key = { flow: deps.run.flow, runId: deps.run.runId, step: spec.step, taskId: spec.taskId, attempt: spec.attempt };
+  const writers: Partial<Record<'stdout' | 'stderr', LogWriter>> = {};
+  const sink = {
+    write(stream: 'stdout' | 'stderr', text: string) {
+      (writers[stream] ??= deps.logs.open(key, stream)).write(text);
+      deps.onLog({ taskId: spec.taskId, step: spec.step, stream, text });
+    },
+  };
+  try {
+    const { ctx, outputs } = buildContext(deps.run, spec, deps.blobs, node.kind === 'join');
+    const returned = await withCapture(sink, async () => node.definition.fn(ctx));
+    if (returned !== undefined && returned !== null) {
+      if (typeof returned !== 'object' || Array.isArray(returned)) {
+        throw new TypeError(
+          `step '${spec.step}' returned ${Array.isArray(returned) ? 'an array' : `a ${typeof returned}`}; return an object of named artifacts, e.g. { result }, or nothing`,
+        );
+      }
+      for (const [name, value] of Object.entries(returned as Record<string, unknown>)) {
+        if (RESERVED_NAMES.has(name) || name.startsWith('$')) {
+          throw new TypeError(`step '${spec.step}' returned an artifact named '${name}': the name is reserved; choose another name`);
+        }
+        outputs.set(name, { kind: 'value', value });
+      }
+    }
+    const stored: Record<string, StoredValue> = {};
+    for (const [name, out] of outputs) {
+      if (out.kind === 'ref') {
+        stored[name] = out.stored;
+        continue;
+      }
+      try {
+        stored[name] =
+          listNames.has(name) && Array.isArray(out.value) && out.codec === undefined
+            ? storeItems(deps.blobs, out.value)
+            : storeValue(deps.blobs, out.value, { codec: out.codec });
+      } catch (error) {
+        if (error instanceof CodecError) {
+          throw new CodecError(`artifact '${name}' of step '${spec.step}' cannot be stored: ${error.message}`);
+        }
+        throw error;
+      }
+    }
+    return { ok: true, outputs: stored as ArtifactMap, startedAt, endedAt: Date.now() };
+  } catch (error) {
+    return failed(startedAt, error, 'user');
+  } finally {
+    writers.stdout?.close();
+    writers.stderr?.close();
+  }
+}
+
+function failed(startedAt: number, error: unknown, kind: 'user' | 'system'): TaskOutcome {
+  return { ok: false, error: toErrorRecord(error, kind), startedAt, endedAt: Date.now() };
+}
