@@ -34,8 +34,8 @@ const probaRows = [
   [0.2, 0.5, 0.3],
 ];
 
-describe('StreamingClassificationMetrics', () => {
-  it('equals the batch metrics when fed in chunks', () => {
+void describe('StreamingClassificationMetrics', () => {
+  void it('equals the batch metrics when fed in chunks', () => {
     const m = new StreamingClassificationMetrics({ classes: ['a', 'b', 'c'] });
     for (const [from, to] of [
       [0, 3],
@@ -54,7 +54,7 @@ describe('StreamingClassificationMetrics', () => {
     assert.deepEqual(r.confusion, confusionMatrix(yTrue, yPred));
   });
 
-  it('merges accumulators from parallel tasks, also after a persistence round-trip', () => {
+  void it('merges accumulators from parallel tasks, also after a persistence round-trip', () => {
     const left = new StreamingClassificationMetrics().update(yTrue.slice(0, 4), yPred.slice(0, 4));
     const right = new StreamingClassificationMetrics().update(yTrue.slice(4), yPred.slice(4));
     const encoded = encodeValue(right);
@@ -65,7 +65,7 @@ describe('StreamingClassificationMetrics', () => {
     assert.equal(r.logLoss, undefined);
   });
 
-  it('needs classes for probabilities and the same choice in every chunk', () => {
+  void it('needs classes for probabilities and the same choice in every chunk', () => {
     const p = Matrix.fromRows([[0.5, 0.5]]);
     assert.throws(() => new StreamingClassificationMetrics().update([0], [0], p), /construct it with \{ classes: model.classes \}/);
     const m = new StreamingClassificationMetrics({ classes: [0, 1] }).update([0], [0], p);
@@ -74,8 +74,8 @@ describe('StreamingClassificationMetrics', () => {
   });
 });
 
-describe('StreamingRegressionMetrics', () => {
-  it('equals batch mse, mae and r2 across chunks and merges', () => {
+void describe('StreamingRegressionMetrics', () => {
+  void it('equals batch mse, mae and r2 across chunks and merges', () => {
     const t = [3, -0.5, 2, 7, 4.5];
     const p = [2.5, 0, 2, 8, 4];
     const a = new StreamingRegressionMetrics().update(t.slice(0, 2), p.slice(0, 2));
@@ -88,7 +88,7 @@ describe('StreamingRegressionMetrics', () => {
   });
 });
 
-describe('scorer registry', () => {
+void describe('scorer registry', () => {
   const tiny = {
     classes: [0, 1] as Label[],
     predict: (x: number[][]) => x.map((row) => (row[0]! > 0.5 ? 1 : 0)),
@@ -97,7 +97,7 @@ describe('scorer registry', () => {
   const x = [[0.9], [0.2], [0.6], [0.4]];
   const y = [1, 0, 0, 1];
 
-  it('scores an estimator by name; losses are negated so greater is better', () => {
+  void it('scores an estimator by name; losses are negated so greater is better', () => {
     assert.equal(scorer('accuracy').score(tiny, x, y), 0.5);
     close(scorer('f1_macro').score(tiny, x, y), f1(y, [1, 0, 1, 0], { average: 'macro' }));
     close(scorer('roc_auc').score(tiny, x, y), 0.75);
@@ -107,7 +107,7 @@ describe('scorer registry', () => {
     close(scorer('neg_mean_squared_error').score(reg, [[0.1], [0.2]], [1, 3]), -0.5);
   });
 
-  it('lists known names on an unknown scorer', () => {
+  void it('lists known names on an unknown scorer', () => {
     assert.ok(scorerNames().includes('roc_auc_ovr_weighted'));
     assert.throws(() => scorer('auc'), (e: unknown) => e instanceof ParamError && /unknown scorer "auc"; known scorers: accuracy, /.test(e.message));
   });
