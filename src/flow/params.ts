@@ -61,7 +61,7 @@ function numberSpec(kind: 'int' | 'float', opts: Common<number> & { min?: number
     parse: (raw, name) => {
       const trimmed = raw.trim();
       const n = trimmed === '' ? NaN : Number(trimmed.replace(/_/g, ''));
-      if (Number.isNaN(n)) fail(name, expected, raw);
+      if (Number.isNaN(n) || (kind === 'int' && !Number.isInteger(n))) fail(name, expected, raw);
       return check(n, name);
     },
   };
