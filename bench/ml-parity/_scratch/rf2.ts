@@ -1,0 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { RandomForestClassifier } from '../../../src/ml/ensemble/random-forest.js';
+const lines = readFileSync('/work/shared/datasets/make_classification_20k.csv', 'utf8').trim().split('\n').slice(1);
+const rows = lines.map((l) => l.split(',').map(Number));
+const X = rows.map((r) => r.slice(0, -1)); const y = rows.map((r) => r[r.length - 1]!);
+const nJobs = Number(process.argv[2]);
+const t = performance.now();
+const cpu0 = process.cpuUsage();
+new RandomForestClassifier({ nJobs, nEstimators: 40 }).fit(X.slice(0, 16000), y.slice(0, 16000));
+const cpu = process.cpuUsage(cpu0);
+console.log('nJobs', nJobs, 'wall', (performance.now() - t).toFixed(0), 'cpu', ((cpu.user + cpu.system) / 1000).toFixed(0));
