@@ -1,0 +1,3 @@
+/** Clustering. */
+export { KMeans } from './kmeans.js';
+export type { KMeansOptions, KMeansState } from './kmeans.js';

@@ -1,0 +1,3 @@
+/** Naive Bayes classifiers. */
+export { GaussianNB } from './gaussian.js';
+export type { GaussianNBOptions, GaussianNBState } from './gaussian.js';
