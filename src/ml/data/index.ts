@@ -15,3 +15,8 @@ export type { CellValue, Column, ColumnInput, ColumnType, StringColumn } from '.
 export type { ColumnSummary, NumericSummary, StringSummary } from './describe.js';
 // Importing the codec registers `ml.Table` with the artifact store.
 export { decodeTable, encodeTable } from './codec.js';
+export { readCsv, writeCsv, type ReadCsvOptions, type WriteCsvOptions } from './io/csv.js';
+export { readJsonl, writeJsonl, type ReadJsonlOptions } from './io/jsonl.js';
+export { readParquet, toParquet, writeParquet, type ReadParquetOptions, type WriteParquetOptions } from './io/parquet.js';
+export { fromArrowIPC, readArrow, toArrowIPC, writeArrow, type ReadArrowOptions, type WriteArrowOptions } from './io/arrow.js';
+export type { Input, Output } from './io/source.js';
