@@ -19,4 +19,4 @@ export { readCsv, writeCsv, type ReadCsvOptions, type WriteCsvOptions } from './
 export { readJsonl, writeJsonl, type ReadJsonlOptions } from './io/jsonl.js';
 export { readParquet, toParquet, writeParquet, type ReadParquetOptions, type WriteParquetOptions } from './io/parquet.js';
 export { fromArrowIPC, readArrow, toArrowIPC, writeArrow, type ReadArrowOptions, type WriteArrowOptions } from './io/arrow.js';
-export type { Input, Output } from './io/source.js';
+export type { Input as DataInput, Output as DataOutput } from './io/source.js';
