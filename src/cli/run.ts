@@ -94,6 +94,14 @@ export function register(program: Command, context: CliContext): void {
       const executor = options.executor ?? 'pool';
       if (executor !== 'pool' && executor !== 'inline') throw new CliUsageError(`--executor must be 'pool' or 'inline', got '${executor}'`);
       const observer = createProgress(progressMode(options), context.out, context.err);
+      // Ctrl-C stops the run cleanly (recorded as interrupted); a second Ctrl-C exits at once.
+      const controller = new AbortController();
+      const onSigint = (): void => {
+        if (controller.signal.aborted) process.exit(130);
+        context.err('\ninterrupting: stopping running tasks (Ctrl-C again to exit now)\n');
+        controller.abort('SIGINT');
+      };
+      process.on('SIGINT', onSigint);
       const result = await runFlow({
         file,
         home: context.home(),
@@ -102,7 +110,9 @@ export function register(program: Command, context: CliContext): void {
         executor,
         maxWorkers,
         observer,
-      });
-      if (result.status !== 'succeeded') process.exitCode = 1;
+        signal: controller.signal,
+      }).finally(() => process.off('SIGINT', onSigint));
+      if (controller.signal.aborted) process.exitCode = 130;
+      else if (result.status !== 'succeeded') process.exitCode = 1;
     });
 }

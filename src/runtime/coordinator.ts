@@ -46,6 +46,7 @@ export class Coordinator {
   private flushTimer: NodeJS.Timeout | undefined;
   private writeError: Error | undefined;
   private stopping = false;
+  private interrupted: string | undefined;
   private endDone = false;
   private taskCount = 0;
   private finish!: () => void;
@@ -76,12 +77,23 @@ export class Coordinator {
         step: 'end',
         taskId: 0,
         pathspec: `${this.deps.run.flow}/${this.deps.run.runId}`,
-        error: { type: 'RunIncomplete', message: 'the run stopped before reaching its end step', kind: 'system' },
+        error: this.interrupted
+          ? { type: 'Interrupted', message: `the run was interrupted (${this.interrupted})`, kind: 'system' }
+          : { type: 'RunIncomplete', message: 'the run stopped before reaching its end step', kind: 'system' },
         item: undefined,
         logTail: '',
       });
     }
     return { status, failures: this.failures, tasks: this.taskCount };
+  }
+
+  /** Stops the run: nothing new starts, running tasks are killed and recorded as interrupted. */
+  interrupt(reason: string): void {
+    if (this.interrupted) return;
+    this.interrupted = reason;
+    this.stopping = true;
+    this.deps.executor.interrupt?.();
+    this.pump();
   }
 
   private schedule(plans: readonly PlannedTask[]): void {
@@ -135,7 +147,10 @@ export class Coordinator {
     this.running.delete(plan.taskId);
     task.workerId = outcome.workerId;
     task.startedAt = outcome.startedAt;
-    let result: TaskOutcome = outcome;
+    let result: TaskOutcome =
+      this.interrupted && !outcome.ok
+        ? { ...outcome, error: { type: 'Interrupted', message: `the run was interrupted (${this.interrupted})`, kind: 'system' } }
+        : outcome;
     let next: PlannedTask[] = [];
     if (outcome.ok) {
       const visible: ArtifactMap = plan.joinInputs ? outcome.outputs : { ...plan.artifacts, ...outcome.outputs };

@@ -72,6 +72,8 @@ export interface Executor {
   /** Runs one task attempt; the promise never rejects (failures are outcomes). */
   submit(spec: TaskSpec): Promise<TaskOutcome & { readonly workerId: string }>;
   close(): Promise<void>;
+  /** Stops running tasks now (their attempts fail as interrupted); optional for executors that can't. */
+  interrupt?(): void;
 }
 
 /** Messages from the coordinator to a pool worker. */

@@ -30,6 +30,8 @@ export interface RunFlowOptions {
   readonly maxWorkers?: number;
   readonly user?: string;
   readonly observer?: RunObserver;
+  /** Aborting stops the run: running tasks are killed and the run is recorded as failed (interrupted). */
+  readonly signal?: AbortSignal;
 }
 
 export interface RunFlowResult extends RunFinishedInfo {
@@ -108,7 +110,10 @@ export async function runFlow(options: RunFlowOptions): Promise<RunFlowResult> {
           });
     observer.runStarted?.({ flow: flow.name, runId, home: store.home, steps: graph.order, params, executor: kind, workers: kind === 'inline' ? 1 : workers });
     const coordinator = new Coordinator({ run, graph, meta: store.meta, blobs: store.blobs, logs: store.logs, executor, observer });
-    const outcome = await coordinator.run();
+    const onAbort = (): void => coordinator.interrupt(String(options.signal?.reason ?? 'aborted'));
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.signal?.aborted) onAbort();
+    const outcome = await coordinator.run().finally(() => options.signal?.removeEventListener('abort', onAbort));
     const endedAt = Date.now();
     const error = outcome.failures.length > 0 ? summarize(outcome.failures) : null;
     await store.meta.write([

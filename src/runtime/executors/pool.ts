@@ -157,6 +157,11 @@ export class PoolExecutor implements Executor {
     });
   }
 
+  interrupt(): void {
+    this.closing = true;
+    for (const w of this.workers) if (!w.exited) w.child.kill('SIGKILL');
+  }
+
   async close(): Promise<void> {
     this.closing = true;
     await Promise.all(
