@@ -50,6 +50,21 @@ export class Pipeline {
       }
     });
     this.steps = steps;
+    // Like sklearn's available_if: methods the final step lacks are absent, so duck-typing
+    // (scorers, servers) sees what this pipeline can really do.
+    const last = this.finalStep;
+    for (const method of ['predictProba', 'decisionFunction'] as const) {
+      if (typeof last?.[method] !== 'function') Object.defineProperty(this, method, { value: undefined, configurable: true, writable: true });
+    }
+  }
+
+  /** 'classifier' or 'regressor' after the final step (undefined for transformer-only pipelines). */
+  get estimatorType(): 'classifier' | 'regressor' | undefined {
+    const last = this.finalStep;
+    if (!last || typeof last.predict !== 'function') return undefined;
+    const declared = (last as { estimatorType?: unknown }).estimatorType;
+    if (declared === 'classifier' || declared === 'regressor') return declared;
+    return 'classes' in last || typeof last.predictProba === 'function' ? 'classifier' : 'regressor';
   }
 
   /** The step object with this name. */
@@ -127,14 +142,16 @@ export class Pipeline {
     return this.run(this.steps[this.steps.length - 1]![0], () => last.predict!(data));
   }
 
-  predictProba(x: unknown): Matrix {
+  /** Class probabilities; present only when the final step has predictProba. */
+  predictProba?(x: unknown): Matrix {
     const last = this.final('predictProba');
     if (!last) throw new MLError("Pipeline: the final step is 'passthrough'; predictProba() needs a classifier");
     const data = this.transformHead(x);
     return this.run(this.steps[this.steps.length - 1]![0], () => last.predictProba!(data));
   }
 
-  decisionFunction(x: unknown): any {
+  /** Decision scores; present only when the final step has decisionFunction. */
+  decisionFunction?(x: unknown): any {
     const last = this.final('decisionFunction');
     if (!last) throw new MLError("Pipeline: the final step is 'passthrough'; decisionFunction() needs an estimator");
     const data = this.transformHead(x);

@@ -25,8 +25,13 @@ export type Scoring = string | readonly string[] | Scorer | Readonly<Record<stri
 /** Value recorded when a fit fails: 'raise' rethrows, a number (default NaN) is used as the score. */
 export type ErrorScore = 'raise' | number;
 
-/** Classifiers have classes (or predictProba); everything else is treated as a regressor. */
+/**
+ * Whether an estimator is a classifier: its `estimatorType` if it declares one ('classifier' |
+ * 'regressor', as Pipeline does), else whether it has `classes` or `predictProba`.
+ */
 export function isClassifier(estimator: object): boolean {
+  const declared = (estimator as { estimatorType?: unknown }).estimatorType;
+  if (declared === 'classifier' || declared === 'regressor') return declared === 'classifier';
   return 'classes' in estimator || typeof (estimator as ScoredEstimator).predictProba === 'function';
 }
 

@@ -14,6 +14,7 @@ import {
   type CategoricalSource,
 } from '../../../src/ml/preprocess/index.js';
 import { Table } from '../../../src/ml/data/table.js';
+import { scorer } from '../../../src/ml/metrics/index.js';
 import { decodeValue, encodeValue } from '../../../src/store/codecs.js';
 
 function table(columns: Record<string, unknown[]>): CategoricalSource {
@@ -122,8 +123,19 @@ void describe('Pipeline', () => {
     // After MinMax, ages are [0, 0.5, 1] with mean 0.5: only the 60-year-old is above.
     assert.deepEqual(p.predict(people), [0, 0, 1]);
     assert.deepEqual(p.predict(table({ age: [55], city: ['a'], income: [0] })), [1]);
-    assert.deepEqual(p.predictProba(people).toRows()[2], [0, 1]);
+    assert.deepEqual(p.predictProba!(people).toRows()[2], [0, 1]);
+    // Only what the final step can do is present (sklearn's available_if), so duck-typing works.
+    assert.equal(typeof p.decisionFunction, 'undefined');
+    assert.equal(p.estimatorType, 'classifier');
+    assert.equal(scorer('roc_auc').score(p, people, y), 1);
     assert.deepEqual(p.classes, [0, 1]);
+  });
+
+  void it('reports a regressor final step as a regressor', () => {
+    const reg = { fit: () => undefined, predict: (rows: Matrix) => new Float64Array(rows.rows) };
+    const p = new Pipeline([['s', new StandardScaler()], ['r', reg]]);
+    assert.equal(p.estimatorType, 'regressor');
+    assert.equal(typeof p.predictProba, 'undefined');
   });
 
   void it('transforms when every step is a transformer', () => {

@@ -3,6 +3,8 @@ import { describe, it } from 'node:test';
 import { deserialize, serialize } from 'node:v8';
 import { MLError, ParamError } from '../../../src/ml/core/errors.js';
 import type { Label } from '../../../src/ml/core/estimator.js';
+import { Matrix } from '../../../src/ml/core/matrix.js';
+import { makePipeline, StandardScaler } from '../../../src/ml/preprocess/index.js';
 import { Random } from '../../../src/ml/core/random.js';
 import {
   aggregateResults,
@@ -43,8 +45,8 @@ class MeanRegressor {
     this.mean = Array.from(y).reduce((a, b) => a + b, 0) / y.length;
     return this;
   }
-  predict(x: number[][]): Float64Array {
-    return new Float64Array(x.length).fill(this.mean);
+  predict(x: number[][] | Matrix): Float64Array {
+    return new Float64Array(x instanceof Matrix ? x.rows : x.length).fill(this.mean);
   }
 }
 
@@ -133,6 +135,14 @@ void describe('fitAndScore and crossValidate', () => {
     assert.equal(res.meanTestScore.neg_mse, -6.25);
     assert.equal(res.stdTestScore.neg_mse, Math.sqrt(18));
     assert.equal(res.fitTime.length, 3);
+  });
+
+  void it('crossValidate treats a pipeline ending in a regressor as a regressor (KFold, r2)', () => {
+    const ys = [1, 2, 3, 4, 5, 6];
+    const res = crossValidate(() => makePipeline(new StandardScaler(), new MeanRegressor()), ys.map((v) => [v]), ys, { cv: 3 });
+    assert.deepEqual(res.scoring, ['r2']);
+    // Fold [1,2] vs 4.5: SS_res 18.5, SS_tot 0.5 → -36; fold [3,4] vs 3.5 → 0; fold [5,6] vs 2.5 → -36.
+    assert.deepEqual(res.testScores.r2, [-36, 0, -36]);
   });
 
   void it('crossValidate defaults to stratified folds and accuracy for classifiers', () => {
