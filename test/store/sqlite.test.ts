@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -119,6 +120,39 @@ void describe('SqliteMetadataStore', () => {
     assert.equal((await viewer.getTask('r0001', 1))?.status, 'done');
     other.close();
     for (const store of [writer, reader, viewer]) await store.close();
+  });
+
+  void it('a reader in this process never sees "database is locked" while another process writes', async () => {
+    const file = freshFile();
+    const batches = 40;
+    const size = 500;
+    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'writer-process.ts'), file, String(batches), String(size)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.once('data', () => resolve());
+      child.once('exit', () => reject(new Error(`writer exited before starting: ${stderr}`)));
+    });
+
+    const reader = new SqliteMetadataStore(file, { readonly: true });
+    const seen: number[] = [];
+    let done = false;
+    void exited.then(() => (done = true));
+    while (!done) {
+      // Each read sees a committed prefix of the writer's batches: whole batches, never half of one.
+      const counts = await reader.countTasks('r0001');
+      const total = counts.start?.done ?? 0;
+      assert.equal(total % size, 0, `saw ${total} tasks, not a whole number of ${size}-task batches`);
+      seen.push(total);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    assert.equal(await exited, 0, stderr);
+    assert.equal((await reader.countTasks('r0001')).start?.done, batches * size);
+    assert.ok(seen.length > 0);
+    await reader.close();
   });
 
   void it('two stores on one file see each other\'s committed writes', async () => {
