@@ -345,7 +345,7 @@ export class SqliteMetadataStore implements MetadataStore {
   ): void {
     forChunks(rows.length, (start, size) => {
       const args: unknown[] = [];
-      for (let i = start; i < start + size; i++) args.push(...rows[i]!.values);
+      for (let i = start; i < start + size; i++) for (const value of rows[i]!.values) args.push(value);
       try {
         this.multiRowStatement(table, size).run(args);
       } catch (error) {
