@@ -8,28 +8,34 @@ import { checkFinite, checkLengths, formatLabels, labelKind, uniqueLabels, type 
 
 /**
  * Area under the ROC curve of one binary problem: the probability that a random positive scores
- * above a random negative, ties counting one half (Mann–Whitney U with average ranks, equal to the
+ * above a random negative, ties counting one half (the Mann–Whitney U statistic, equal to the
  * trapezoidal area sklearn computes).
  */
 export function binaryAuc(isPositive: ArrayLike<boolean | number>, scores: ArrayLike<number>): number {
-  const n = scores.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a]! - scores[b]!);
-  let rankSumPos = 0;
   let nPos = 0;
-  for (let start = 0; start < n; ) {
-    let end = start + 1;
-    while (end < n && scores[order[end]!] === scores[order[start]!]) end++;
-    const averageRank = (start + 1 + end) / 2; // ranks start..end-1 are 1-based start+1..end
-    for (let i = start; i < end; i++) {
-      if (isPositive[order[i]!]) {
-        rankSumPos += averageRank;
-        nPos++;
-      }
-    }
-    start = end;
+  for (let i = 0; i < scores.length; i++) if (isPositive[i]) nPos++;
+  const pos = new Float64Array(nPos);
+  const neg = new Float64Array(scores.length - nPos);
+  let a = 0;
+  let b = 0;
+  for (let i = 0; i < scores.length; i++) {
+    if (isPositive[i]) pos[a++] = scores[i]!;
+    else neg[b++] = scores[i]!;
   }
-  const nNeg = n - nPos;
-  return (rankSumPos - (nPos * (nPos + 1)) / 2) / (nPos * nNeg);
+  pos.sort();
+  neg.sort();
+  // For each positive (ascending): negatives strictly below count 1, tied ones count 1/2.
+  let below = 0;
+  let belowOrTied = 0;
+  let wins = 0;
+  for (let i = 0; i < pos.length; i++) {
+    const s = pos[i]!;
+    while (below < neg.length && neg[below]! < s) below++;
+    if (belowOrTied < below) belowOrTied = below;
+    while (belowOrTied < neg.length && neg[belowOrTied]! <= s) belowOrTied++;
+    wins += below + (belowOrTied - below) / 2;
+  }
+  return wins / (pos.length * neg.length);
 }
 
 export interface RocAucOptions {

@@ -35,26 +35,21 @@ function checkLength(who: string, what: string, values: ArrayLike<unknown> | und
   return values as ArrayLike<Label>;
 }
 
-/** Fold from a test-membership mask; both index arrays ascending. */
-function foldFromMask(isTest: Uint8Array): Fold {
-  let nTest = 0;
-  for (const v of isTest) nTest += v;
-  const train = new Int32Array(isTest.length - nTest);
-  const test = new Int32Array(nTest);
-  let a = 0;
-  let b = 0;
-  for (let i = 0; i < isTest.length; i++) {
-    if (isTest[i]) test[b++] = i;
-    else train[a++] = i;
-  }
-  return { train, test };
-}
-
-/** Folds from one fold number per sample. */
+/** Folds from one fold number per sample; train and test indices ascending. */
 function foldsFromAssignment(assignment: Int32Array, nSplits: number): Fold[] {
-  const folds: Fold[] = [];
-  for (let k = 0; k < nSplits; k++) folds.push(foldFromMask(Uint8Array.from(assignment, (f) => (f === k ? 1 : 0))));
-  return folds;
+  const n = assignment.length;
+  const sizes = new Int32Array(nSplits);
+  for (let i = 0; i < n; i++) sizes[assignment[i]!]!++;
+  const tests = Array.from(sizes, (size) => new Int32Array(size));
+  const trains = Array.from(sizes, (size) => new Int32Array(n - size));
+  const at = new Int32Array(nSplits);
+  const trainAt = new Int32Array(nSplits);
+  for (let i = 0; i < n; i++) {
+    const f = assignment[i]!;
+    tests[f]![at[f]!++] = i;
+    for (let g = 0; g < nSplits; g++) if (g !== f) trains[g]![trainAt[g]!++] = i;
+  }
+  return tests.map((test, f) => ({ train: trains[f]!, test }));
 }
 
 export interface KFoldOptions {
@@ -143,14 +138,18 @@ export class StratifiedKFold implements Splitter {
     const allocation: number[][] = Array.from({ length: this.nSplits }, () => new Array<number>(k).fill(0));
     for (let i = 0; i < yOrder.length; i++) allocation[i % this.nSplits]![yOrder[i]!]!++;
     const rng = new Random(this.seed);
-    const assignment = new Int32Array(n);
+    const foldsForClass: Int32Array[] = [];
     for (let c = 0; c < k; c++) {
-      const foldsForClass: number[] = [];
-      for (let f = 0; f < this.nSplits; f++) for (let j = 0; j < allocation[f]![c]!; j++) foldsForClass.push(f);
-      if (this.shuffle) rng.shuffle(foldsForClass);
-      let next = 0;
-      for (let i = 0; i < n; i++) if (codes[i] === c) assignment[i] = foldsForClass[next++]!;
+      const list = new Int32Array(counts[c]!);
+      let j = 0;
+      for (let f = 0; f < this.nSplits; f++) for (let r = 0; r < allocation[f]![c]!; r++) list[j++] = f;
+      if (this.shuffle) rng.shuffle(list);
+      foldsForClass.push(list);
     }
+    // The class's samples, in index order, take its fold list in order.
+    const next = new Int32Array(k);
+    const assignment = new Int32Array(n);
+    for (let i = 0; i < n; i++) assignment[i] = foldsForClass[codes[i]!]![next[codes[i]!]!++]!;
     return foldsFromAssignment(assignment, this.nSplits);
   }
 }
