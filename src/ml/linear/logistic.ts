@@ -142,67 +142,247 @@ export class LogisticRegression {
 }
 registerModel(LogisticRegression);
 
+/** Rows per kernel call (a multiple of 4, at most 1024: see binaryRows). */
+const CHUNK = 512;
+
+/** Whether every entry is exactly zero (the solver's starting point). */
+function allZero(w: Float64Array): boolean {
+  for (let q = 0; q < w.length; q++) if (w[q] !== 0) return false;
+  return true;
+}
+
+/**
+ * The objective at w = 0, where every logit is 0 and every probability is 1/k, so no exp is
+ * needed. Besides saving a pass, this keeps the general loops from first running on all-zero
+ * (small-integer) values, which would make V8 specialise them for integers and deoptimise later.
+ */
+function objectiveAtZero(m: Matrix, codes: Int32Array, k: number, fitIntercept: boolean, g: Float64Array): number {
+  const { rows: n, cols: d, data } = m;
+  const grad = new Float64Array(k * (d + 1));
+  zeroGradient(data, n, d, codes, k, grad);
+  const kd = k * d;
+  for (let q = 0; q < kd; q++) g[q] = grad[q]! / n;
+  if (fitIntercept) for (let c = 0; c < k; c++) g[kd + c] = grad[kd + c]! / n;
+  return k === 1 ? Math.LN2 : Math.log(k);
+}
+
+/** Σ_i (p − y_i) x_i with p = 1/2 (k = 1, binary) or 1/k: the gradient at zero, unscaled. */
+function zeroGradient(data: Float64Array, n: number, d: number, codes: Int32Array, k: number, grad: Float64Array): void {
+  const p = k === 1 ? 0.5 : 1 / k;
+  const kd = k * d;
+  for (let i = 0; i < n; i++) {
+    const off = i * d;
+    const y = codes[i]!;
+    for (let c = 0; c < k; c++) {
+      const r = k === 1 ? p - y : p - (y === c ? 1 : 0);
+      axpyRow(grad, c * d, r, data, off, d);
+      grad[kd + c]! += r;
+    }
+  }
+}
+
+/*
+ * The hot loops live in their own functions that end right after the loop: V8 compiles them
+ * on-stack while the first evaluation runs, and code placed after such a loop has no type
+ * feedback yet, which made the optimised code bail out on every later call.
+ */
+
+/**
+ * Adds the log-loss gradient of rows [start, end) (a multiple of four rows) into g[0..d) and the
+ * intercept gradient into g[d]; returns the summed loss. At most 1024 rows per call. Four rows at a time: each weight load
+ * feeds four dot products and each gradient load/store takes four rows (~20% faster in V8).
+ */
+function binaryRows(data: Float64Array, d: number, codes: Int32Array, w: Float64Array, b: number, g: Float64Array, start: number, end: number, z: Float64Array): number {
+  let loss = 0;
+  // Σ log σ(|z|) = log Π σ(|z|): one log per call instead of one per row. Each factor is in
+  // [1/2, 1], so the product of ≤ 1024 rows stays far above the smallest double.
+  let prodSigma = 1;
+  for (let i = start; i < end; i += 4) {
+    const o0 = i * d;
+    const o1 = o0 + d;
+    const o2 = o1 + d;
+    const o3 = o2 + d;
+    let z0 = b;
+    let z1 = b;
+    let z2 = b;
+    let z3 = b;
+    for (let j = 0; j < d; j++) {
+      const wj = w[j]!;
+      z0 += data[o0 + j]! * wj;
+      z1 += data[o1 + j]! * wj;
+      z2 += data[o2 + j]! * wj;
+      z3 += data[o3 + j]! * wj;
+    }
+    z[0] = z0;
+    z[1] = z1;
+    z[2] = z2;
+    z[3] = z3;
+    // log(1 + e^z) − y·z = max(z, 0) − log σ(|z|): one exp serves the loss and the residual σ(z) − y.
+    for (let q = 0; q < 4; q++) {
+      const zq = z[q]!;
+      const y = codes[i + q]!;
+      const e = Math.exp(-Math.abs(zq));
+      const inv = 1 / (1 + e);
+      loss += Math.max(zq, 0) - y * zq;
+      prodSigma *= inv;
+      z[q] = (zq >= 0 ? inv : e * inv) - y;
+    }
+    const r0 = z[0]!;
+    const r1 = z[1]!;
+    const r2 = z[2]!;
+    const r3 = z[3]!;
+    for (let j = 0; j < d; j++) g[j]! += r0 * data[o0 + j]! + r1 * data[o1 + j]! + (r2 * data[o2 + j]! + r3 * data[o3 + j]!);
+    g[d]! += r0 + r1 + (r2 + r3);
+  }
+  return loss - Math.log(prodSigma);
+}
+
 /** Mean binary log-loss + l2/2·‖w‖²; params = [w (d), b]. y codes are 0/1. */
 function binaryObjective(m: Matrix, codes: Int32Array, l2: number, fitIntercept: boolean): Objective {
   const { rows: n, cols: d, data } = m;
   const invN = 1 / n;
+  const z = new Float64Array(4);
+  const grad = new Float64Array(d + 1); // with an intercept slot even when not fitted
+  const n4 = n - (n & 3);
   return (w, g) => {
-    g.fill(0);
+    if (allZero(w)) return objectiveAtZero(m, codes, 1, fitIntercept, g);
+    grad.fill(0);
     const b = fitIntercept ? w[d]! : 0;
+    // Chunks of rows: the kernel gets hot through calls and is compiled once, not on-stack then again.
     let loss = 0;
-    let gb = 0;
-    for (let i = 0; i < n; i++) {
+    for (let start = 0; start < n4; start += CHUNK) loss += binaryRows(data, d, codes, w, b, grad, start, Math.min(start + CHUNK, n4), z);
+    for (let i = n4; i < n; i++) {
       const off = i * d;
-      const z = b + dotRow(data, off, w, 0, d);
-      const yi = codes[i]!;
-      // One exp serves both the loss log(1+e^z) - y·z and the residual sigmoid(z) - y.
-      const e = Math.exp(-Math.abs(z));
+      const zi = b + dotRow(data, off, w, 0, d);
+      const y = codes[i]!;
+      const e = Math.exp(-Math.abs(zi));
       const inv = 1 / (1 + e);
-      loss += Math.max(z, 0) + Math.log1p(e) - yi * z;
-      const r = (z >= 0 ? inv : e * inv) - yi;
-      axpyRow(g, 0, r, data, off, d);
-      gb += r;
+      loss += Math.max(zi, 0) - Math.log(inv) - y * zi;
+      const r = (zi >= 0 ? inv : e * inv) - y;
+      axpyRow(grad, 0, r, data, off, d);
+      grad[d]! += r;
     }
     let reg = 0;
     for (let j = 0; j < d; j++) {
       const wj = w[j]!;
       reg += wj * wj;
-      g[j] = g[j]! * invN + l2 * wj;
+      g[j] = grad[j]! * invN + l2 * wj;
     }
-    if (fitIntercept) g[d] = gb * invN;
+    if (fitIntercept) g[d] = grad[d]! * invN;
     return loss * invN + 0.5 * l2 * reg;
   };
+}
+
+/**
+ * Turns logits z[0..k) into residuals p − onehot(y) in place and returns the row's loss
+ * −log p_y = logΣe^z − z_y.
+ */
+function softmaxPoint(z: Float64Array, k: number, y: number): number {
+  let max = -Infinity;
+  for (let c = 0; c < k; c++) if (z[c]! > max) max = z[c]!;
+  const zy = z[y]!;
+  let sum = 0;
+  for (let c = 0; c < k; c++) {
+    const e = Math.exp(z[c]! - max);
+    z[c] = e;
+    sum += e;
+  }
+  const loss = max + Math.log(sum) - zy;
+  const inv = 1 / sum;
+  for (let c = 0; c < k; c++) z[c]! *= inv;
+  z[y]! -= 1;
+  return loss;
+}
+
+/**
+ * Adds the softmax cross-entropy gradient of rows [start, end) (an even count) into g (W block,
+ * then intercepts at kd + c) and returns the summed loss. Two rows at a time, sharing each weight
+ * load and each gradient load/store.
+ */
+function multinomialRows(
+  data: Float64Array,
+  d: number,
+  k: number,
+  codes: Int32Array,
+  w: Float64Array,
+  bias: Float64Array,
+  g: Float64Array,
+  start: number,
+  end: number,
+  za: Float64Array,
+  zb: Float64Array,
+): number {
+  const kd = k * d;
+  let loss = 0;
+  for (let i = start; i < end; i += 2) {
+    const o0 = i * d;
+    const o1 = o0 + d;
+    for (let c = 0; c < k; c++) {
+      const wc = c * d;
+      let s0 = bias[c]!;
+      let s1 = s0;
+      let t0 = 0;
+      let t1 = 0;
+      let j = 0;
+      for (; j + 1 < d; j += 2) {
+        const w0 = w[wc + j]!;
+        const w1 = w[wc + j + 1]!;
+        s0 += data[o0 + j]! * w0;
+        s1 += data[o1 + j]! * w0;
+        t0 += data[o0 + j + 1]! * w1;
+        t1 += data[o1 + j + 1]! * w1;
+      }
+      if (j < d) {
+        s0 += data[o0 + j]! * w[wc + j]!;
+        s1 += data[o1 + j]! * w[wc + j]!;
+      }
+      za[c] = s0 + t0;
+      zb[c] = s1 + t1;
+    }
+    loss += softmaxPoint(za, k, codes[i]!) + softmaxPoint(zb, k, codes[i + 1]!);
+    for (let c = 0; c < k; c++) {
+      const ra = za[c]!;
+      const rb = zb[c]!;
+      const gc = c * d;
+      for (let j = 0; j < d; j++) g[gc + j]! += ra * data[o0 + j]! + rb * data[o1 + j]!;
+      g[kd + c]! += ra + rb;
+    }
+  }
+  return loss;
 }
 
 /** Mean softmax cross-entropy + l2/2·‖W‖²; params = [W (k × d row-major), b (k)]. */
 function multinomialObjective(m: Matrix, codes: Int32Array, k: number, l2: number, fitIntercept: boolean): Objective {
   const { rows: n, cols: d, data } = m;
   const invN = 1 / n;
-  const z = new Float64Array(k);
+  const za = new Float64Array(k);
+  const zb = new Float64Array(k);
   const kd = k * d;
+  const bias = new Float64Array(k);
+  const grad = new Float64Array(kd + k); // with intercept slots even when not fitted
+  const n2 = n - (n & 1);
   return (w, g) => {
-    g.fill(0);
+    if (allZero(w)) return objectiveAtZero(m, codes, k, fitIntercept, g);
+    grad.fill(0);
+    if (fitIntercept) bias.set(w.subarray(kd, kd + k));
     let loss = 0;
-    for (let i = 0; i < n; i++) {
-      const off = i * d;
-      for (let c = 0; c < k; c++) z[c] = (fitIntercept ? w[kd + c]! : 0) + dotRow(data, off, w, c * d, d);
-      const yi = codes[i]!;
-      const zy = z[yi]!;
-      loss += softmaxInPlace(z, 0, k) - zy;
-      z[yi]! -= 1; // z now holds p - onehot(y)
+    for (let start = 0; start < n2; start += CHUNK) loss += multinomialRows(data, d, k, codes, w, bias, grad, start, Math.min(start + CHUNK, n2), za, zb);
+    if (n2 < n) {
+      const off = n2 * d;
+      for (let c = 0; c < k; c++) za[c] = bias[c]! + dotRow(data, off, w, c * d, d);
+      loss += softmaxPoint(za, k, codes[n2]!);
       for (let c = 0; c < k; c++) {
-        const r = z[c]!;
-        axpyRow(g, c * d, r, data, off, d);
-        if (fitIntercept) g[kd + c]! += r;
+        axpyRow(grad, c * d, za[c]!, data, off, d);
+        grad[kd + c]! += za[c]!;
       }
     }
     let reg = 0;
     for (let q = 0; q < kd; q++) {
       const wq = w[q]!;
       reg += wq * wq;
-      g[q] = g[q]! * invN + l2 * wq;
+      g[q] = grad[q]! * invN + l2 * wq;
     }
-    if (fitIntercept) for (let c = 0; c < k; c++) g[kd + c]! *= invN;
+    if (fitIntercept) for (let c = 0; c < k; c++) g[kd + c] = grad[kd + c]! * invN;
     return loss * invN + 0.5 * l2 * reg;
   };
 }
