@@ -113,7 +113,10 @@ export function inspectValue(value: unknown, full = false): string {
 
 /** A one-line preview of a value, at most `width` characters. */
 export function preview(value: unknown, width = 60): string {
-  const text = inspect(value, { depth: 1, maxArrayLength: 10, maxStringLength: width, breakLength: Infinity, colors: false });
+  const text = inspect(value, { depth: 1, maxArrayLength: 10, maxStringLength: width, breakLength: Infinity, compact: true, colors: false }).replace(
+    /\s*\n\s*/g,
+    ' ',
+  );
   return text.length > width ? `${text.slice(0, width - 1)}…` : text;
 }
 

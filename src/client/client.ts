@@ -29,9 +29,13 @@ export type Handle = FlowHandle | RunHandle | StepHandle | TaskHandle;
 export class Client {
   private readonly session: Session;
 
-  /** Opens nothing yet: the store is opened read-only on the first query. */
-  constructor(options: ClientOptions = {}) {
-    this.session = new Session(options.home ?? resolveHome());
+  /**
+   * A client on `home` (a path, or `{ home }`; default SLUICE_HOME or ./.sluice). Opens nothing
+   * yet: the store is opened read-only on the first query.
+   */
+  constructor(options: ClientOptions | string = {}) {
+    const home = typeof options === 'string' ? options : options.home;
+    this.session = new Session(home ?? resolveHome());
   }
 
   /** Absolute path of the home this client reads. */

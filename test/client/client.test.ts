@@ -326,7 +326,7 @@ void describe('Client: pathspec errors name what is wrong and what exists', () =
 
   void it('a home where nothing ran says so', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'sluice-client-empty-'));
-    const other = new Client({ home: empty });
+    const other = new Client(empty);
     try {
       await assert.rejects(other.flows(), (e: Error) => e instanceof NoStoreError && /no Sluice store at .*nothing has run with this home yet/.test(e.message));
     } finally {
