@@ -29,11 +29,11 @@ export interface ArtifactInfo {
 }
 
 /**
- * Whether `task` is a join as seen from its parents: a join closes a split, so its foreach stack
- * is shorter than its parents'. (The join after a foreach over an empty list has the same stack
- * as its single parent and is taken for a plain step; the schema records no step kinds.)
+ * Whether `task` is a join. The run's stored graph says so; runs recorded before the graph was
+ * stored fall back to the shape: a join closes a split, so its stack is shorter than its parents'.
  */
-function isJoin(task: TaskRecord, parent: TaskRecord | undefined): boolean {
+function isJoin(task: TaskRecord, parent: TaskRecord | undefined, joins: ReadonlySet<string> | undefined): boolean {
+  if (joins) return joins.has(task.step);
   if (task.parentTaskIds.length > 1) return true;
   return parent !== undefined && parent.foreachStack.length > task.foreachStack.length;
 }
@@ -41,10 +41,12 @@ function isJoin(task: TaskRecord, parent: TaskRecord | undefined): boolean {
 /** Resolves the artifacts visible to a task, inherited ones through its parent chain. */
 export async function visibleArtifacts(session: Session, task: TaskRecord): Promise<Map<string, ArtifactInfo>> {
   const chain: TaskRecord[] = [task];
+  const graph = (await session.meta.getRun(task.runId))?.graph;
+  const joins = graph ? new Set(graph.steps.filter((s) => s.kind === 'join').map((s) => s.name)) : undefined;
   let current = task;
   while (current.parentTaskIds.length === 1) {
     const parent = await session.meta.getTask(current.runId, current.parentTaskIds[0]!);
-    if (!parent || isJoin(current, parent)) break;
+    if (!parent || isJoin(current, parent, joins)) break;
     chain.push(parent);
     current = parent;
   }

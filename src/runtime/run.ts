@@ -4,10 +4,11 @@
  */
 import { availableParallelism, hostname, userInfo } from 'node:os';
 import { analyzeFlow } from '../flow/graph.js';
+import { graphData } from '../flow/render.js';
 import { resolveParams, type ParamSources } from '../flow/params.js';
 import { openStore } from '../store/home.js';
 import { newRunId } from '../store/ids.js';
-import type { RunRecord } from '../store/types.js';
+import type { RunRecord, StoredGraph } from '../store/types.js';
 import { Coordinator } from './coordinator.js';
 import { InlineExecutor } from './executors/inline.js';
 import { PoolExecutor } from './executors/pool.js';
@@ -91,6 +92,7 @@ export async function runFlow(options: RunFlowOptions): Promise<RunFlowResult> {
     originRunId: null,
     coordinator: { pid: process.pid, host: hostname(), heartbeatAt: createdAt },
     error: null,
+    graph: graphData(graph, { params: flow.params, doc: flow.doc }) as unknown as StoredGraph,
   };
   const run: RunInfo = { flow: flow.name, runId, user, tags: record.tags, originRunId: null, home: store.home, flowFile: loaded.file, params };
   const workers = options.maxWorkers ?? availableParallelism();

@@ -74,6 +74,20 @@ export interface RunRecord {
   readonly coordinator: { readonly pid: number; readonly host: string; readonly heartbeatAt: number };
   /** Failure summary when status is failed/crashed. */
   readonly error: string | null;
+  /** The flow's graph as this run saw it (absent for runs recorded before schema 2). */
+  readonly graph?: StoredGraph | null;
+}
+
+/** The parts of a flow graph stored with each run (the full JSON has more: params, options). */
+export interface StoredGraph {
+  readonly flow: string;
+  readonly steps: readonly {
+    readonly name: string;
+    readonly kind: 'step' | 'foreach' | 'join';
+    readonly parents: readonly string[];
+    readonly [key: string]: unknown;
+  }[];
+  readonly [key: string]: unknown;
 }
 
 export interface TaskRecord {

@@ -17,6 +17,7 @@ export function makeRun(runId: string, overrides: Partial<RunRecord> = {}): RunR
     originRunId: null,
     coordinator: { pid: 4242, host: 'box', heartbeatAt: 1_700_000_000_000 },
     error: null,
+    graph: { flow: 'TrainFlow', steps: [{ name: 'start', kind: 'step', parents: [] }, { name: 'end', kind: 'step', parents: ['start'] }] },
     ...overrides,
   };
 }

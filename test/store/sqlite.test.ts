@@ -68,19 +68,26 @@ void describe('SqliteMetadataStore', () => {
 
   void it('migrates an older database in place, keeping its data', async () => {
     const file = freshFile();
-    const v1 = [MIGRATIONS[0]!];
-    const old = new SqliteMetadataStore(file, { migrations: v1 });
-    await old.createRun(makeRun('r0001'));
-    await old.write([{ op: 'task', write: { task: makeTask('r0001', 1) } }]);
-    await old.close();
+    // A database as schema 1 left it, with rows written in schema 1's columns.
+    await new SqliteMetadataStore(file, { migrations: [MIGRATIONS[0]!] }).close();
+    const raw = new Database(file);
+    raw.exec(`INSERT INTO flows VALUES ('TrainFlow', 1)`);
+    raw.exec(`INSERT INTO runs (run_id, flow, status, created_at, user_name, flow_file, code_digest, params, coordinator_pid, coordinator_host, heartbeat_at)
+      VALUES ('r0001', 'TrainFlow', 'succeeded', 1, 'ann', '/f.ts', 'c0de', '{}', 1, 'box', 1)`);
+    raw.exec(`INSERT INTO tasks (run_id, task_id, step, status, attempt, parent_task_ids, foreach_stack, queued_at)
+      VALUES ('r0001', 1, 'start', 'done', 0, '[]', '[]', 1)`);
+    raw.close();
 
-    const migrated = new SqliteMetadataStore(file, { migrations: [...v1, V2] });
-    assert.equal(migrated.schemaVersion, 2);
-    assert.equal((await migrated.getRun('r0001'))?.runId, 'r0001');
+    const latest = SCHEMA_VERSION + 1;
+    const migrated = new SqliteMetadataStore(file, { migrations: [...MIGRATIONS, { ...V2, version: latest }] });
+    assert.equal(migrated.schemaVersion, latest);
+    const run = await migrated.getRun('r0001');
+    assert.equal(run?.runId, 'r0001');
+    assert.equal(run?.graph, null, 'columns added later read as absent for old rows');
     assert.equal((await migrated.getTask('r0001', 1))?.taskId, 1);
     await migrated.close();
     const db = new Database(file, { readonly: true });
-    assert.deepEqual(db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get(), { value: '2' });
+    assert.deepEqual(db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get(), { value: String(latest) });
     assert.deepEqual(db.prepare('SELECT COUNT(*) AS n FROM notes').get(), { n: 0 });
     assert.ok((db.prepare('PRAGMA table_info(runs)').all() as { name: string }[]).some((c) => c.name === 'note'));
     db.close();

@@ -11,6 +11,7 @@ import type {
   RunRecord,
   RunStatus,
   TaskRecord,
+  StoredGraph,
   TaskStatus,
 } from '../types.js';
 
@@ -33,6 +34,7 @@ export interface RunRow {
   readonly coordinator_host: string;
   readonly heartbeat_at: number | string;
   readonly error: string | null;
+  readonly graph: string | null;
 }
 
 /** A `tasks` row joined with its run's flow name. */
@@ -142,6 +144,7 @@ export function runFromRow(row: RunRow, tags: readonly TagRow[]): RunRecord {
     originRunId: row.origin_run_id,
     coordinator: { pid: num(row.coordinator_pid), host: row.coordinator_host, heartbeatAt: num(row.heartbeat_at) },
     error: row.error,
+    graph: row.graph === null || row.graph === undefined ? null : parseJson<StoredGraph>(row.graph, `run ${row.run_id} graph`),
   };
 }
 
@@ -162,6 +165,7 @@ export function runValues(run: RunRecord): unknown[] {
     run.coordinator.host,
     run.coordinator.heartbeatAt,
     run.error ?? null,
+    run.graph ? toJson(run.graph, `run ${run.runId} graph`) : null,
   ];
 }
 
@@ -180,6 +184,7 @@ export const RUN_COLUMNS = [
   'coordinator_host',
   'heartbeat_at',
   'error',
+  'graph',
 ] as const;
 
 export function taskFromRow(row: TaskRow): TaskRecord {

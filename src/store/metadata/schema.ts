@@ -110,6 +110,11 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX events_run ON events (run_id, seq)`,
     ],
   },
+  {
+    version: 2,
+    description: "runs.graph: the flow's graph as the run saw it (step kinds, edges) for clients and the UI",
+    statements: [`ALTER TABLE runs ADD COLUMN graph TEXT`],
+  },
 ];
 
 /** The schema version this build writes: the last migration's. */
