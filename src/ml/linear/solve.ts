@@ -4,6 +4,7 @@
  * lstsq), and Cholesky for symmetric positive-definite systems (ridge).
  */
 import { Matrix as MlMatrix, SingularValueDecomposition } from 'ml-matrix';
+import { axpyRow, dotRow } from './kernels.js';
 
 export interface LeastSquaresSolution {
   readonly coef: Float64Array;
@@ -17,15 +18,21 @@ export interface LeastSquaresSolution {
  */
 export function leastSquares(x: Float64Array, n: number, d: number, y: Float64Array): LeastSquaresSolution {
   if (n < d) return svdSolve(rowsOf(x, n, d), Array.from(y), Math.max(n, d));
-  // Column-major copy: Householder works down columns.
+  // Column-major copy: Householder works down columns. Transposed in blocks of rows so the
+  // writes stay within a few cache lines per column (a plain loop misses on nearly every write).
   const a = new Float64Array(n * d);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) a[j * n + i] = x[i * d + j]!;
+  for (let i0 = 0; i0 < n; i0 += 64) {
+    const i1 = Math.min(n, i0 + 64);
+    for (let j = 0; j < d; j++) {
+      const col = j * n;
+      for (let i = i0; i < i1; i++) a[col + i] = x[i * d + j]!;
+    }
+  }
   const b = Float64Array.from(y);
   const diag = new Float64Array(d);
   for (let j = 0; j < d; j++) {
     const col = j * n;
-    let norm2 = 0;
-    for (let i = j; i < n; i++) norm2 += a[col + i]! * a[col + i]!;
+    const norm2 = dotRow(a, col + j, a, col + j, n - j);
     const norm = Math.sqrt(norm2);
     if (norm === 0) {
       diag[j] = 0;
@@ -37,17 +44,12 @@ export function leastSquares(x: Float64Array, n: number, d: number, y: Float64Ar
     const vNorm2 = norm2 - ajj * ajj + (ajj - alpha) * (ajj - alpha);
     diag[j] = alpha;
     if (vNorm2 === 0) continue;
+    const len = n - j;
     for (let c = j + 1; c < d; c++) {
       const cc = c * n;
-      let s = 0;
-      for (let i = j; i < n; i++) s += a[col + i]! * a[cc + i]!;
-      const f = (2 * s) / vNorm2;
-      for (let i = j; i < n; i++) a[cc + i]! -= f * a[col + i]!;
+      axpyRow(a, cc + j, (-2 * dotRow(a, col + j, a, cc + j, len)) / vNorm2, a, col + j, len);
     }
-    let s = 0;
-    for (let i = j; i < n; i++) s += a[col + i]! * b[i]!;
-    const f = (2 * s) / vNorm2;
-    for (let i = j; i < n; i++) b[i]! -= f * a[col + i]!;
+    axpyRow(b, j, (-2 * dotRow(a, col + j, b, j, len)) / vNorm2, a, col + j, len);
   }
   let maxDiag = 0;
   for (let j = 0; j < d; j++) maxDiag = Math.max(maxDiag, Math.abs(diag[j]!));
