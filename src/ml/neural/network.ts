@@ -5,7 +5,7 @@
  * biases b_l (fanOut).
  */
 import { Random } from '../core/random.js';
-import { axpyRow, dotRow } from '../linear/kernels.js';
+import { dot4, dotRow } from '../linear/kernels.js';
 import { softmaxInPlace } from '../linear/math.js';
 
 export type Activation = 'relu' | 'tanh' | 'logistic' | 'identity';
@@ -50,12 +50,79 @@ export function glorotInit(lay: Layout, activation: Activation, rng: Random): Fl
 export class Workspace {
   readonly acts: Float64Array[];
   readonly deltas: Float64Array[];
+  /** Per layer, the weights transposed (fanOut × fanIn) so forward products are row·row dots. */
+  readonly transposed: Float64Array[];
+  readonly scratch = new Float64Array(4);
   constructor(
     readonly lay: Layout,
     readonly capacity: number,
   ) {
     this.acts = lay.sizes.map((s) => new Float64Array(capacity * s));
     this.deltas = lay.sizes.map((s) => new Float64Array(capacity * s));
+    this.transposed = lay.wOff.map((_, l) => new Float64Array(lay.sizes[l]! * lay.sizes[l + 1]!));
+  }
+}
+
+/*
+ * Dense kernels, four rows at a time (each weight load serves four rows). Leftover rows go
+ * first: V8 compiles these loops while they run, and code after a hot loop would lack type
+ * feedback at that point and bail out on every later call.
+ */
+
+/** z (rows × m) = a (rows × n) · Wᵀ + bias, with wt = W transposed (m × n). */
+function denseForward(a: Float64Array, n: number, wt: Float64Array, params: Float64Array, b0: number, m: number, z: Float64Array, rows: number, tmp: Float64Array): void {
+  const rows4 = rows - (rows & 3);
+  for (let i = rows4; i < rows; i++) for (let j = 0; j < m; j++) z[i * m + j] = params[b0 + j]! + dotRow(a, i * n, wt, j * n, n);
+  for (let i = 0; i < rows4; i += 4) {
+    for (let j = 0; j < m; j++) {
+      dot4(a, i * n, wt, j * n, n, tmp, 0);
+      const b = params[b0 + j]!;
+      z[i * m + j] = b + tmp[0]!;
+      z[(i + 1) * m + j] = b + tmp[1]!;
+      z[(i + 2) * m + j] = b + tmp[2]!;
+      z[(i + 3) * m + j] = b + tmp[3]!;
+    }
+  }
+}
+
+/** grad[w0 + k·m + j] += Σ_rows a[r, k] · delta[r, j] (the weight gradient, W layout n × m). */
+function weightGradient(a: Float64Array, n: number, delta: Float64Array, m: number, grad: Float64Array, w0: number, rows: number): void {
+  const rows4 = rows - (rows & 3);
+  for (let i = rows4; i < rows; i++) {
+    for (let k = 0; k < n; k++) {
+      const v = a[i * n + k]!;
+      const g0 = w0 + k * m;
+      for (let j = 0; j < m; j++) grad[g0 + j]! += v * delta[i * m + j]!;
+    }
+  }
+  for (let i = 0; i < rows4; i += 4) {
+    const d0 = i * m;
+    const d1 = d0 + m;
+    const d2 = d1 + m;
+    const d3 = d2 + m;
+    for (let k = 0; k < n; k++) {
+      const v0 = a[i * n + k]!;
+      const v1 = a[(i + 1) * n + k]!;
+      const v2 = a[(i + 2) * n + k]!;
+      const v3 = a[(i + 3) * n + k]!;
+      const g0 = w0 + k * m;
+      for (let j = 0; j < m; j++) grad[g0 + j]! += v0 * delta[d0 + j]! + v1 * delta[d1 + j]! + (v2 * delta[d2 + j]! + v3 * delta[d3 + j]!);
+    }
+  }
+}
+
+/** prev (rows × n) = delta (rows × m) · Wᵀ for W (n × m) at params[w0]. */
+function backpropDelta(delta: Float64Array, m: number, params: Float64Array, w0: number, n: number, prev: Float64Array, rows: number, tmp: Float64Array): void {
+  const rows4 = rows - (rows & 3);
+  for (let i = rows4; i < rows; i++) for (let k = 0; k < n; k++) prev[i * n + k] = dotRow(delta, i * m, params, w0 + k * m, m);
+  for (let i = 0; i < rows4; i += 4) {
+    for (let k = 0; k < n; k++) {
+      dot4(delta, i * m, params, w0 + k * m, m, tmp, 0);
+      prev[i * n + k] = tmp[0]!;
+      prev[(i + 1) * n + k] = tmp[1]!;
+      prev[(i + 2) * n + k] = tmp[2]!;
+      prev[(i + 3) * n + k] = tmp[3]!;
+    }
   }
 }
 
@@ -90,15 +157,9 @@ export function forward(params: Float64Array, ws: Workspace, rows: number, hidde
     const a = ws.acts[l]!;
     const z = ws.acts[l + 1]!;
     const w0 = wOff[l]!;
-    const b0 = bOff[l]!;
-    for (let i = 0; i < rows; i++) {
-      const zi = i * m;
-      for (let j = 0; j < m; j++) z[zi + j] = params[b0 + j]!;
-      for (let k = 0; k < n; k++) {
-        const v = a[i * n + k]!;
-        if (v !== 0) axpyRow(z, zi, v, params, w0 + k * m, m); // relu zeros are common: skip them
-      }
-    }
+    const wt = ws.transposed[l]!;
+    for (let k = 0; k < n; k++) for (let j = 0; j < m; j++) wt[j * n + k] = params[w0 + k * m + j]!;
+    denseForward(a, n, wt, params, bOff[l]!, m, z, rows, ws.scratch);
     if (l + 1 < last) activate(z, rows * m, hidden);
     else if (output === 'logistic') activate(z, rows * m, 'logistic');
     else for (let i = 0; i < rows; i++) softmaxInPlace(z, i * m, m);
@@ -145,13 +206,8 @@ export function backward(
     const delta = ws.deltas[l + 1]!;
     const w0 = wOff[l]!;
     const b0 = bOff[l]!;
-    for (let i = 0; i < rows; i++) {
-      for (let kk = 0; kk < n; kk++) {
-        const v = a[i * n + kk]!;
-        if (v !== 0) axpyRow(grad, w0 + kk * m, v, delta, i * m, m);
-      }
-      for (let j = 0; j < m; j++) grad[b0 + j]! += delta[i * m + j]!;
-    }
+    weightGradient(a, n, delta, m, grad, w0, rows);
+    for (let i = 0; i < rows; i++) for (let j = 0; j < m; j++) grad[b0 + j]! += delta[i * m + j]!;
     for (let q = w0; q < b0; q++) {
       const w = params[q]!;
       sq += w * w;
@@ -160,7 +216,7 @@ export function backward(
     for (let j = 0; j < m; j++) grad[b0 + j]! *= invRows;
     if (l > 0) {
       const prev = ws.deltas[l]!;
-      for (let i = 0; i < rows; i++) for (let kk = 0; kk < n; kk++) prev[i * n + kk] = dotRow(delta, i * m, params, w0 + kk * m, m);
+      backpropDelta(delta, m, params, w0, n, prev, rows, ws.scratch);
       activationGrad(prev, a, rows * n, hidden);
     }
   }
