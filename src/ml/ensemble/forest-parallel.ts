@@ -26,9 +26,14 @@ export function resolveJobs(owner: string, nJobs: number): number {
  * (tests, benchmarks) it is .ts, and Node 20 workers do not inherit tsx's loader hooks, so a tiny
  * bootstrap registers tsx in the worker before importing the .ts entry.
  */
-function workerEntry(): { entry: string | URL; eval: boolean } {
+function workerEntry(): { entry: string | URL; eval: boolean } | undefined {
   if (!import.meta.url.endsWith('.ts')) return { entry: new URL('./forest-worker.js', import.meta.url), eval: false };
-  const api = import.meta.resolve('tsx/esm/api');
+  let api: string;
+  try {
+    api = import.meta.resolve('tsx/esm/api');
+  } catch {
+    return undefined; // another TypeScript loader: build on the main thread only
+  }
   const file = new URL('./forest-worker.ts', import.meta.url).href;
   const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(file)}); });`;
   return { entry: code, eval: true };
@@ -53,11 +58,11 @@ export function buildForest(owner: string, job: ForestJob, nJobs: number): TreeS
   const control = new Int32Array(new SharedArrayBuffer(8));
   const ports: MessagePort[] = [];
   const workers: Worker[] = [];
-  const { entry, eval: isCode } = workerEntry();
-  for (let w = 0; w < nWorkers; w++) {
+  const start = workerEntry();
+  for (let w = 0; start && w < nWorkers; w++) {
     const { port1, port2 } = new MessageChannel();
     try {
-      const worker = new Worker(entry, { eval: isCode, workerData: { job, control, port: port2 }, transferList: [port2] });
+      const worker = new Worker(start.entry, { eval: start.eval, workerData: { job, control, port: port2 }, transferList: [port2] });
       // A worker that fails to start never claims a tree; the main thread builds its share.
       worker.on('error', () => {});
       worker.unref();

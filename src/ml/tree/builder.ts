@@ -1,8 +1,9 @@
 /**
  * Depth-first CART builder with exact (sorted) split search, following scikit-learn's
- * BestSplitter: at every node, candidate features are drawn in random order; a feature constant in
- * the node does not count towards `maxFeatures`; thresholds are midpoints between adjacent distinct
- * values present in the node; a split must leave at least `minSamplesLeaf` samples on each side.
+ * BestSplitter: at every node, candidate features are drawn in random order until `maxFeatures`
+ * have been drawn and at least one of them is not constant in the node; thresholds are midpoints
+ * between adjacent distinct values present in the node; a split must leave at least
+ * `minSamplesLeaf` samples on each side.
  *
  * The node's samples are sorted per candidate feature by their precomputed rank, packed with the
  * sample's position into one float key (`rank * m + position`) so the engine's native typed-array
@@ -147,8 +148,13 @@ export function growTree(
     let bestFeature = -1;
     let bestRank = -1;
     let bestNextRank = -1;
+    // As scikit-learn: every drawn feature counts towards maxFeatures, constant ones included,
+    // but drawing goes on until at least one non-constant feature has been evaluated.
     let visited = 0;
-    for (let i = 0; i < d && visited < params.maxFeatures; i++) {
+    let evaluated = 0;
+    for (let i = 0; i < d; i++) {
+      if (visited >= params.maxFeatures && evaluated > 0) break;
+      visited++;
       const j = i + rng.int(d - i);
       const f = features[j]!;
       features[j] = features[i]!;
@@ -163,8 +169,8 @@ export function growTree(
         if (r < minR) minR = r;
         if (r > maxR) maxR = r;
       }
-      if (minR === maxR) continue; // constant in this node: does not count as visited
-      visited++;
+      if (minR === maxR) continue; // constant in this node: nothing to split
+      evaluated++;
       const sortedKeys = keys.subarray(0, m).sort();
       for (let p = 0; p < m; p++) {
         const key = sortedKeys[p]!;
