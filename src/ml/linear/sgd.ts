@@ -9,7 +9,7 @@ import { encodeLabels, registerModel, type Label, type Labels } from '../core/es
 import { Matrix, type MatrixLike } from '../core/matrix.js';
 import { Random } from '../core/random.js';
 import { labelsFromScores, linearScores, ovrProbabilities } from './decision.js';
-import { dotRow } from './kernels.js';
+import { axpyRow, dotRow } from './kernels.js';
 import { checkInt, checkOneOf, checkPositive, checkTwoClasses, fitMatrix, predictMatrix } from './validate.js';
 
 export type SGDLoss = 'hinge' | 'log_loss';
@@ -230,9 +230,18 @@ export class SGDClassifier {
         if (isHinge) {
           sumLoss += z < 1 ? 1 - z : 0;
           dloss = z <= 1 ? -yi : 0;
+        } else if (z > 18) {
+          const e = Math.exp(-z);
+          sumLoss += e;
+          dloss = -yi * e;
+        } else if (z < -18) {
+          sumLoss -= z;
+          dloss = -yi;
         } else {
-          sumLoss += z > 18 ? Math.exp(-z) : z < -18 ? -z : Math.log1p(Math.exp(-z));
-          dloss = z > 18 ? -yi * Math.exp(-z) : z < -18 ? -yi : -yi / (Math.exp(z) + 1);
+          // One exp for both: log(1 + e^-z) and −y / (e^z + 1) = −y·e^-z / (1 + e^-z).
+          const e = Math.exp(-z);
+          sumLoss += Math.log1p(e);
+          dloss = (-yi * e) / (1 + e);
         }
         dloss = Math.min(MAX_DLOSS, Math.max(-MAX_DLOSS, dloss));
         const update = -eta * dloss;
@@ -242,8 +251,7 @@ export class SGDClassifier {
             w.fill(0);
             scale = 1;
           }
-          const step = update / scale;
-          for (let j = 0; j < d; j++) w[j]! += step * data[off + j]!;
+          axpyRow(w, 0, update / scale, data, off, d);
           if (fitIntercept) intercept += update;
         }
         if (scale < 1e-9) {
