@@ -83,6 +83,7 @@ export function createProgress(mode: ProgressMode, write: (text: string) => void
       log: (c) => emit({ event: 'log', ...c }),
       stray: (workerId, stream, text) => emit({ event: 'worker-output', workerId, stream, text }),
       runFinished: (info) => emit({ event: 'run-finished', ...info }),
+      warning: (message) => emit({ event: 'warning', message }),
     };
   }
 
@@ -119,6 +120,10 @@ export function createProgress(mode: ProgressMode, write: (text: string) => void
         .join('\n');
       (chunk.stream === 'stderr' ? writeErr : write)(`${out}\n`);
       if (mode === 'tty') draw();
+    },
+    warning(message) {
+      clearStatus();
+      writeErr(`warning: ${message}\n`);
     },
     stray(workerId, stream, text) {
       if (mode === 'quiet') return;

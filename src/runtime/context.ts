@@ -21,6 +21,12 @@ export const RESERVED_NAMES = new Set([
   'inputs',
   'input',
   'merge',
+  'log',
+  'logger',
+  'checkpoint',
+  'map',
+  'registerModel',
+  'emit',
   'then',
   'constructor',
 ]);
@@ -62,7 +68,13 @@ function describeVisible(artifacts: ArtifactMap): string {
 }
 
 /** Builds the context for one task attempt. */
-export function buildContext(run: RunInfo, spec: TaskSpec, blobs: ArtifactStore, isJoin: boolean): BuiltContext {
+export function buildContext(
+  run: RunInfo,
+  spec: TaskSpec,
+  blobs: ArtifactStore,
+  isJoin: boolean,
+  extend: (base: Record<string, unknown>) => void = () => {},
+): BuiltContext {
   const outputs = new Map<string, PendingOutput>();
   const params = readOnlyParams({ ...run.params }, spec.step);
   const current: CurrentTask = Object.freeze({
@@ -132,6 +144,7 @@ export function buildContext(run: RunInfo, spec: TaskSpec, blobs: ArtifactStore,
     base.has = (name: string) => outputs.has(name) || name in spec.artifacts;
   }
 
+  extend(base);
   const ctx = new Proxy(base, {
     get(target, key, receiver) {
       if (typeof key !== 'string' || key in target) return Reflect.get(target, key, receiver) as unknown;

@@ -4,8 +4,9 @@
  * graph. It is the only writer of the run's metadata and batches its writes in transactions.
  */
 import type { FlowGraph } from '../flow/graph.js';
-import type { ArtifactStore, ErrorRecord, FrameRecord, LogStore, MetadataStore, TaskRecord, WriteOp } from '../store/types.js';
-import type { ArtifactMap, Executor, RunInfo, TaskOutcome } from './protocol.js';
+import type { ArtifactStore, ErrorRecord, FrameRecord, LogStore, MetadataStore, TaskRecord, TaskStats, WriteOp } from '../store/types.js';
+import type { ArtifactMap, Executor, RunInfo, TaskOutcome, TaskRecordEvent } from './protocol.js';
+import { recordsToOps } from './records.js';
 import { GraphWalker, TransitionError, type PlannedTask } from './scheduler.js';
 import type { RunObserver, TaskFailureReport } from './observer.js';
 
@@ -96,6 +97,18 @@ export class Coordinator {
     this.pump();
   }
 
+  /** Side-channel records of a running task: converted and queued with the run's other writes. */
+  records(taskId: number, attempt: number, records: readonly TaskRecordEvent[]): void {
+    const task = this.running.get(taskId);
+    const step = task?.plan.step ?? 'unknown';
+    const { ops, problems } = recordsToOps({ flow: this.deps.run.flow, runId: this.deps.run.runId, step, taskId, attempt }, records);
+    for (const op of ops) this.queue(op);
+    for (const problem of problems) {
+      this.event('record-problem', { step, taskId, problem });
+      this.deps.observer.warning?.(problem);
+    }
+  }
+
   private schedule(plans: readonly PlannedTask[]): void {
     const now = Date.now();
     for (const plan of plans) {
@@ -163,13 +176,13 @@ export class Coordinator {
     }
     if (result.ok) {
       const artifacts = Object.entries(result.outputs).map(([name, v]) => ({ name, digest: v.digest, codec: v.codec, bytes: v.bytes, type: v.type }));
-      this.queue({ op: 'task', write: { task: this.record(task, 'done', null, result.endedAt), artifacts } });
+      this.queue({ op: 'task', write: { task: this.record(task, 'done', null, result.endedAt, result.stats), artifacts } });
       this.event('task-done', { step: plan.step, taskId: plan.taskId });
       if (plan.step === 'end') this.endDone = true;
       this.deps.observer.taskFinished?.({ step: plan.step, taskId: plan.taskId, ok: true, durationMs: result.endedAt - result.startedAt });
       this.schedule(next);
     } else {
-      this.queue({ op: 'task', write: { task: this.record(task, 'failed', result.error, result.endedAt) } });
+      this.queue({ op: 'task', write: { task: this.record(task, 'failed', result.error, result.endedAt, result.stats) } });
       this.event('task-failed', { step: plan.step, taskId: plan.taskId, error: result.error.message });
       const report = this.failureReport(plan, result.error);
       this.failures.push(report);
@@ -195,7 +208,13 @@ export class Coordinator {
     };
   }
 
-  private record(task: LiveTask, status: TaskRecord['status'], error: ErrorRecord | null, endedAt: number | null = null): TaskRecord {
+  private record(
+    task: LiveTask,
+    status: TaskRecord['status'],
+    error: ErrorRecord | null,
+    endedAt: number | null = null,
+    stats: TaskStats | null = null,
+  ): TaskRecord {
     const { plan } = task;
     return {
       flow: this.deps.run.flow,
@@ -212,6 +231,7 @@ export class Coordinator {
       endedAt,
       error,
       originPathspec: null,
+      stats: stats ?? null,
     };
   }
 

@@ -50,4 +50,6 @@ export interface RunObserver {
   /** Output a worker wrote outside any task. */
   stray?(workerId: string, stream: 'stdout' | 'stderr', text: string): void;
   runFinished?(info: RunFinishedInfo): void;
+  /** Something went wrong that doesn't fail the run (e.g. a dropped task record). */
+  warning?(message: string): void;
 }

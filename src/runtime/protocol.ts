@@ -2,7 +2,7 @@
  * What the coordinator hands an executor, and what comes back. Plain structured-clonable data:
  * the same shapes cross a process boundary (pool) or stay in process (inline).
  */
-import type { ErrorRecord, FrameRecord } from '../store/types.js';
+import type { ErrorRecord, FrameRecord, TaskStats } from '../store/types.js';
 import type { StoredValue } from '../store/values.js';
 
 /** Artifacts visible to a task: name → where the value is stored. */
@@ -45,6 +45,7 @@ export interface TaskSuccess {
   readonly outputs: ArtifactMap;
   readonly startedAt: number;
   readonly endedAt: number;
+  readonly stats?: TaskStats;
 }
 
 export interface TaskFailure {
@@ -52,6 +53,18 @@ export interface TaskFailure {
   readonly error: ErrorRecord;
   readonly startedAt: number;
   readonly endedAt: number;
+  readonly stats?: TaskStats;
+}
+
+/**
+ * Something a task reports besides its outputs (a logged metric, param, tag, a registered
+ * model...). Workers batch them; the coordinator turns them into metadata writes through the
+ * handler registered for the kind (see records.ts).
+ */
+export interface TaskRecordEvent {
+  readonly kind: string;
+  readonly time: number;
+  readonly data: unknown;
 }
 
 export type TaskOutcome = TaskSuccess | TaskFailure;
@@ -86,6 +99,7 @@ export type FromWorker =
   | { readonly type: 'ready' }
   | { readonly type: 'init-error'; readonly error: ErrorRecord }
   | { readonly type: 'log'; readonly chunk: TaskLogChunk }
+  | { readonly type: 'records'; readonly taskId: number; readonly attempt: number; readonly records: readonly TaskRecordEvent[] }
   | { readonly type: 'result'; readonly taskId: number; readonly outcome: TaskOutcome };
 
 export function toErrorRecord(error: unknown, kind: ErrorRecord['kind'] = 'user'): ErrorRecord {

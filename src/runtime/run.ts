@@ -14,7 +14,7 @@ import { InlineExecutor } from './executors/inline.js';
 import { PoolExecutor } from './executors/pool.js';
 import { loadFlowFile } from './loader.js';
 import type { RunFinishedInfo, RunObserver, TaskFailureReport } from './observer.js';
-import type { Executor, RunInfo } from './protocol.js';
+import type { Executor, RunInfo, TaskRecordEvent } from './protocol.js';
 
 export interface RunFlowOptions {
   /** Path of the flow file (TypeScript or JavaScript). */
@@ -97,22 +97,26 @@ export async function runFlow(options: RunFlowOptions): Promise<RunFlowResult> {
   const run: RunInfo = { flow: flow.name, runId, user, tags: record.tags, originRunId: null, home: store.home, flowFile: loaded.file, params };
   const workers = options.maxWorkers ?? availableParallelism();
   let executor: Executor | undefined;
+  let coordinator: Coordinator | undefined;
+  const onRecords = (taskId: number, attempt: number, records: readonly TaskRecordEvent[]): void =>
+    coordinator?.records(taskId, attempt, records);
   try {
     await store.meta.createRun(record);
     await store.meta.write([{ op: 'event', runId, time: createdAt, kind: 'run-started', payload: { flow: flow.name } }]);
     const kind = options.executor ?? 'pool';
     executor =
       kind === 'inline'
-        ? new InlineExecutor({ flow, graph, run, blobs: store.blobs, logs: store.logs, onLog: (chunk) => observer.log?.(chunk) })
+        ? new InlineExecutor({ flow, graph, run, blobs: store.blobs, logs: store.logs, onLog: (chunk) => observer.log?.(chunk), onRecords })
         : new PoolExecutor({
             run,
             workers,
             onLog: (chunk) => observer.log?.(chunk),
+            onRecords,
             onStray: (id, stream, text) => observer.stray?.(id, stream, text),
           });
     observer.runStarted?.({ flow: flow.name, runId, home: store.home, steps: graph.order, params, executor: kind, workers: kind === 'inline' ? 1 : workers });
-    const coordinator = new Coordinator({ run, graph, meta: store.meta, blobs: store.blobs, logs: store.logs, executor, observer });
-    const onAbort = (): void => coordinator.interrupt(String(options.signal?.reason ?? 'aborted'));
+    coordinator = new Coordinator({ run, graph, meta: store.meta, blobs: store.blobs, logs: store.logs, executor, observer });
+    const onAbort = (): void => coordinator?.interrupt(String(options.signal?.reason ?? 'aborted'));
     options.signal?.addEventListener('abort', onAbort, { once: true });
     if (options.signal?.aborted) onAbort();
     const outcome = await coordinator.run().finally(() => options.signal?.removeEventListener('abort', onAbort));

@@ -10,7 +10,17 @@ import type { ArtifactStore, LogStore, LogWriter } from '../store/types.js';
 import { storeItems, storeValue, type StoredValue } from '../store/values.js';
 import { withCapture } from './capture.js';
 import { buildContext, RESERVED_NAMES } from './context.js';
-import { toErrorRecord, type ArtifactMap, type RunInfo, type TaskLogChunk, type TaskOutcome, type TaskSpec } from './protocol.js';
+import { TaskMeter } from './measure.js';
+import {
+  toErrorRecord,
+  type ArtifactMap,
+  type RunInfo,
+  type TaskLogChunk,
+  type TaskOutcome,
+  type TaskRecordEvent,
+  type TaskSpec,
+} from './protocol.js';
+import { RecordBuffer } from './records.js';
 
 export interface TaskRunnerDeps {
   readonly flow: Flow<any, any, any>;
@@ -20,6 +30,20 @@ export interface TaskRunnerDeps {
   readonly logs: LogStore;
   /** Live output (to the coordinator's terminal). */
   readonly onLog: (chunk: TaskLogChunk) => void;
+  /** Batched side-channel records (metrics, params...) of one attempt. */
+  readonly onRecords: (taskId: number, attempt: number, records: readonly TaskRecordEvent[]) => void;
+}
+
+/**
+ * Adds context members beyond the runtime's own (tracking's `log`, ...), given the task and an
+ * `emit` for side-channel records. Registered once per process by the modules that provide them.
+ */
+export type ContextExtension = (base: Record<string, unknown>, task: { run: RunInfo; spec: TaskSpec; emit: (kind: string, data: unknown) => void }) => void;
+
+const extensions: ContextExtension[] = [];
+
+export function registerContextExtension(extension: ContextExtension): void {
+  extensions.push(extension);
 }
 
 /** Names that some foreach fans out over: lists under these names are stored item by item. */
@@ -29,10 +53,14 @@ export function foreachListNames(graph: FlowGraph): Set<string> {
 
 export async function runTask(deps: TaskRunnerDeps, spec: TaskSpec, listNames: Set<string>): Promise<TaskOutcome> {
   const startedAt = Date.now();
+  const meter = new TaskMeter();
   const node = deps.graph.steps.get(spec.step);
   if (!node) {
-    return failed(startedAt, new Error(`flow ${deps.run.flow} has no step '${spec.step}' (was the flow file changed during the run?)`), 'system');
+    return failed(startedAt, new Error(`flow ${deps.run.flow} has no step '${spec.step}' (was the flow file changed during the run?)`), 'system', meter);
   }
+  const blobs = meter.wrap(deps.blobs);
+  const records = new RecordBuffer((batch) => deps.onRecords(spec.taskId, spec.attempt, batch));
+  const emit = (kind: string, data: unknown): void => records.emit(kind, data);
   const key = { flow: deps.run.flow, runId: deps.run.runId, step: spec.step, taskId: spec.taskId, attempt: spec.attempt };
   const writers: Partial<Record<'stdout' | 'stderr', LogWriter>> = {};
   const sink = {
@@ -42,8 +70,16 @@ export async function runTask(deps: TaskRunnerDeps, spec: TaskSpec, listNames: S
     },
   };
   try {
-    const { ctx, outputs } = buildContext(deps.run, spec, deps.blobs, node.kind === 'join');
-    const returned = await withCapture(sink, async () => node.definition.fn(ctx));
+    const { ctx, outputs } = buildContext(deps.run, spec, blobs, node.kind === 'join', (base) => {
+      for (const extension of extensions) extension(base, { run: deps.run, spec, emit });
+    });
+    meter.userStart();
+    let returned: unknown;
+    try {
+      returned = await withCapture(sink, async () => node.definition.fn(ctx));
+    } finally {
+      meter.userEnd();
+    }
     if (returned !== undefined && returned !== null) {
       if (typeof returned !== 'object' || Array.isArray(returned)) {
         throw new TypeError(
@@ -66,8 +102,8 @@ export async function runTask(deps: TaskRunnerDeps, spec: TaskSpec, listNames: S
       try {
         stored[name] =
           listNames.has(name) && Array.isArray(out.value) && out.codec === undefined
-            ? storeItems(deps.blobs, out.value)
-            : storeValue(deps.blobs, out.value, { codec: out.codec });
+            ? storeItems(blobs, out.value)
+            : storeValue(blobs, out.value, { codec: out.codec });
       } catch (error) {
         if (error instanceof CodecError) {
           throw new CodecError(`artifact '${name}' of step '${spec.step}' cannot be stored: ${error.message}`);
@@ -75,15 +111,17 @@ export async function runTask(deps: TaskRunnerDeps, spec: TaskSpec, listNames: S
         throw error;
       }
     }
-    return { ok: true, outputs: stored as ArtifactMap, startedAt, endedAt: Date.now() };
+    records.flush();
+    return { ok: true, outputs: stored as ArtifactMap, startedAt, endedAt: Date.now(), stats: meter.finish() };
   } catch (error) {
-    return failed(startedAt, error, 'user');
+    records.flush();
+    return failed(startedAt, error, 'user', meter);
   } finally {
     writers.stdout?.close();
     writers.stderr?.close();
   }
 }
 
-function failed(startedAt: number, error: unknown, kind: 'user' | 'system'): TaskOutcome {
-  return { ok: false, error: toErrorRecord(error, kind), startedAt, endedAt: Date.now() };
+function failed(startedAt: number, error: unknown, kind: 'user' | 'system', meter: TaskMeter): TaskOutcome {
+  return { ok: false, error: toErrorRecord(error, kind), startedAt, endedAt: Date.now(), stats: meter.finish() };
 }

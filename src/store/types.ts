@@ -108,6 +108,28 @@ export interface TaskRecord {
   readonly error: ErrorRecord | null;
   /** Set when the task was cloned from another run's task (resume, cache). */
   readonly originPathspec: string | null;
+  /** Resource use of the latest attempt, when measured. */
+  readonly stats?: TaskStats | null;
+}
+
+/** What one task attempt used, measured in the process that ran it. */
+export interface TaskStats {
+  /** Wall time of the attempt (ms). */
+  readonly wallMs: number;
+  /** CPU time in user and system mode (ms) during the attempt. */
+  readonly cpuUserMs: number;
+  readonly cpuSystemMs: number;
+  /** Peak resident set size of the worker during the attempt (bytes; sampled). */
+  readonly peakRssBytes: number;
+  /** Peak V8 heap used during the attempt (bytes; sampled). */
+  readonly peakHeapBytes: number;
+  /** Artifact bytes loaded and stored, and the time spent doing so (ms). */
+  readonly bytesRead: number;
+  readonly bytesWritten: number;
+  readonly loadMs: number;
+  readonly storeMs: number;
+  /** Time in the step function itself, excluding artifact loads (ms). */
+  readonly userMs: number;
 }
 
 /** An artifact a task produced (its own outputs; inherited ones are found through the parents). */

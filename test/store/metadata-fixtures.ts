@@ -38,6 +38,7 @@ export function makeTask(runId: string, taskId: number, overrides: Partial<TaskR
     endedAt: null,
     error: null,
     originPathspec: null,
+    stats: null,
     ...overrides,
   };
 }

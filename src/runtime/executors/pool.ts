@@ -6,12 +6,13 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { ErrorRecord } from '../../store/types.js';
-import type { Executor, FromWorker, RunInfo, TaskLogChunk, TaskOutcome, TaskSpec, ToWorker } from '../protocol.js';
+import type { Executor, FromWorker, RunInfo, TaskLogChunk, TaskOutcome, TaskRecordEvent, TaskSpec, ToWorker } from '../protocol.js';
 
 export interface PoolOptions {
   readonly run: RunInfo;
   readonly workers: number;
   readonly onLog: (chunk: TaskLogChunk) => void;
+  readonly onRecords: (taskId: number, attempt: number, records: readonly TaskRecordEvent[]) => void;
   /** Output a worker wrote straight to its fd (outside any task's capture). */
   readonly onStray?: (workerId: string, stream: 'stdout' | 'stderr', text: string) => void;
 }
@@ -85,6 +86,9 @@ export class PoolExecutor implements Executor {
           break;
         case 'log':
           this.options.onLog(message.chunk);
+          break;
+        case 'records':
+          this.options.onRecords(message.taskId, message.attempt, message.records);
           break;
         case 'result': {
           const task = worker.task;

@@ -27,6 +27,7 @@ async function init(message: Extract<ToWorker, { type: 'init' }>): Promise<void>
       blobs: openBlobStore(message.run.home),
       logs: openLogStore(message.run.home),
       onLog: (chunk) => send({ type: 'log', chunk }),
+      onRecords: (taskId, attempt, records) => send({ type: 'records', taskId, attempt, records }),
     };
     listNames = foreachListNames(graph);
     send({ type: 'ready' });

@@ -12,6 +12,7 @@ import type {
   RunStatus,
   TaskRecord,
   StoredGraph,
+  TaskStats,
   TaskStatus,
 } from '../types.js';
 
@@ -53,6 +54,7 @@ export interface TaskRow {
   readonly ended_at: number | string | null;
   readonly error: string | null;
   readonly origin_pathspec: string | null;
+  readonly stats: string | null;
 }
 
 export interface ArtifactRow {
@@ -204,6 +206,7 @@ export function taskFromRow(row: TaskRow): TaskRecord {
     endedAt: numOrNull(row.ended_at),
     error: row.error === null ? null : parseJson<ErrorRecord>(row.error, `${where} error`),
     originPathspec: row.origin_pathspec,
+    stats: row.stats === null || row.stats === undefined ? null : parseJson<TaskStats>(row.stats, `${where} stats`),
   };
 }
 
@@ -221,6 +224,7 @@ export const TASK_COLUMNS = [
   'ended_at',
   'error',
   'origin_pathspec',
+  'stats',
 ] as const;
 
 /** Values for {@link TASK_COLUMNS}, in order. */
@@ -240,6 +244,7 @@ export function taskValues(task: TaskRecord): unknown[] {
     task.endedAt ?? null,
     task.error ? toJson(task.error, `${where} error`) : null,
     task.originPathspec ?? null,
+    task.stats ? toJson(task.stats, `${where} stats`) : null,
   ];
 }
 

@@ -115,6 +115,11 @@ export const MIGRATIONS: readonly Migration[] = [
     description: "runs.graph: the flow's graph as the run saw it (step kinds, edges) for clients and the UI",
     statements: [`ALTER TABLE runs ADD COLUMN graph TEXT`],
   },
+  {
+    version: 3,
+    description: 'tasks.stats: resource use of the latest attempt (CPU, memory, artifact I/O) for profiling',
+    statements: [`ALTER TABLE tasks ADD COLUMN stats TEXT`],
+  },
 ];
 
 /** The schema version this build writes: the last migration's. */

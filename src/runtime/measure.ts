@@ -1,0 +1,86 @@
+/**
+ * Measures what a task attempt uses: CPU time, peak memory (sampled), and artifact I/O through a
+ * counting wrapper around the blob store. Cheap enough to run on every task.
+ */
+import type { ArtifactStore, TaskStats } from '../store/types.js';
+
+const SAMPLE_MS = 50;
+
+export class TaskMeter {
+  private readonly started = performance.now();
+  private readonly cpu = process.cpuUsage();
+  private peakRss = process.memoryUsage.rss();
+  private peakHeap = process.memoryUsage().heapUsed;
+  private readonly timer: NodeJS.Timeout;
+  bytesRead = 0;
+  bytesWritten = 0;
+  loadMs = 0;
+  storeMs = 0;
+  /** Loads that happened while the step function ran (subtracted from user time). */
+  private loadMsInUser = 0;
+  private userStarted = 0;
+  private userMs = 0;
+
+  constructor() {
+    this.timer = setInterval(() => this.sample(), SAMPLE_MS);
+    this.timer.unref();
+  }
+
+  private sample(): void {
+    const rss = process.memoryUsage.rss();
+    if (rss > this.peakRss) this.peakRss = rss;
+    const heap = process.memoryUsage().heapUsed;
+    if (heap > this.peakHeap) this.peakHeap = heap;
+  }
+
+  /** Wraps a blob store so reads and writes are counted and timed. */
+  wrap(blobs: ArtifactStore): ArtifactStore {
+    return {
+      kind: blobs.kind,
+      get: (digest) => {
+        const t = performance.now();
+        const bytes = blobs.get(digest);
+        this.loadMs += performance.now() - t;
+        this.bytesRead += bytes.byteLength;
+        return bytes;
+      },
+      put: (data) => {
+        const t = performance.now();
+        const ref = blobs.put(data);
+        this.storeMs += performance.now() - t;
+        this.bytesWritten += ref.bytes;
+        return ref;
+      },
+      has: (digest) => blobs.has(digest),
+      delete: (digest) => blobs.delete(digest),
+      list: () => blobs.list(),
+    };
+  }
+
+  userStart(): void {
+    this.userStarted = performance.now();
+    this.loadMsInUser = this.loadMs;
+  }
+
+  userEnd(): void {
+    this.userMs += performance.now() - this.userStarted - (this.loadMs - this.loadMsInUser);
+  }
+
+  finish(): TaskStats {
+    clearInterval(this.timer);
+    this.sample();
+    const cpu = process.cpuUsage(this.cpu);
+    return {
+      wallMs: performance.now() - this.started,
+      cpuUserMs: cpu.user / 1000,
+      cpuSystemMs: cpu.system / 1000,
+      peakRssBytes: this.peakRss,
+      peakHeapBytes: this.peakHeap,
+      bytesRead: this.bytesRead,
+      bytesWritten: this.bytesWritten,
+      loadMs: this.loadMs,
+      storeMs: this.storeMs,
+      userMs: Math.max(0, this.userMs),
+    };
+  }
+}
