@@ -16,4 +16,7 @@ export * from './linear/index.js';
 export * from './neighbors/index.js';
 export * from './naive-bayes/index.js';
 export * from './cluster/index.js';
+export * from './tree/index.js';
 export * from './ensemble/index.js';
+export * from './neural/index.js';
+export * from './selection/index.js';
