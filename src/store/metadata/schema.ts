@@ -120,6 +120,16 @@ export const MIGRATIONS: readonly Migration[] = [
     description: 'tasks.stats: resource use of the latest attempt (CPU, memory, artifact I/O) for profiling',
     statements: [`ALTER TABLE tasks ADD COLUMN stats TEXT`],
   },
+  {
+    version: 4,
+    description: 'tasks: attempt history, step-cache key, and what each task read (params, artifacts) for resume and caching',
+    statements: [
+      `ALTER TABLE tasks ADD COLUMN attempts TEXT`,
+      `ALTER TABLE tasks ADD COLUMN cache_key TEXT`,
+      `ALTER TABLE tasks ADD COLUMN reads TEXT`,
+      `CREATE INDEX tasks_cache_key ON tasks (cache_key)`,
+    ],
+  },
 ];
 
 /** The schema version this build writes: the last migration's. */
