@@ -130,6 +130,117 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX tasks_cache_key ON tasks (cache_key)`,
     ],
   },
+  {
+    version: 5,
+    description:
+      'tracking: params, metric history and per-run summaries, key/value run and flow tags, run deletion; registry: models, versions, aliases, alias history',
+    statements: [
+      // Set only by the MLflow API's runs/delete; Sluice's own commands ignore it.
+      `ALTER TABLE runs ADD COLUMN deleted_at BIGINT`,
+      `CREATE TABLE run_params (
+        run_id TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        value_type TEXT NOT NULL,
+        source TEXT NOT NULL,
+        task_id INTEGER,
+        logged_at BIGINT NOT NULL,
+        PRIMARY KEY (run_id, key)
+      )`,
+      `CREATE INDEX run_params_key ON run_params (key, value)`,
+      // value NULL means NaN (REAL cannot hold it); no primary key: a history may repeat a point.
+      `CREATE TABLE metrics (
+        run_id TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        step BIGINT NOT NULL,
+        timestamp BIGINT NOT NULL,
+        value DOUBLE PRECISION,
+        task_id INTEGER
+      )`,
+      `CREATE INDEX metrics_run_key ON metrics (run_id, key, step)`,
+      // The latest point (highest step, then latest timestamp) and the range, kept on every write: searches read only this.
+      `CREATE TABLE metric_summaries (
+        run_id TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        value DOUBLE PRECISION,
+        step BIGINT NOT NULL,
+        timestamp BIGINT NOT NULL,
+        task_id INTEGER,
+        min_value DOUBLE PRECISION,
+        max_value DOUBLE PRECISION,
+        count BIGINT NOT NULL,
+        PRIMARY KEY (run_id, key)
+      )`,
+      `CREATE INDEX metric_summaries_key ON metric_summaries (key, value)`,
+      `CREATE TABLE run_tag_values (
+        run_id TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (run_id, key)
+      )`,
+      `CREATE INDEX run_tag_values_key ON run_tag_values (key, value)`,
+      `CREATE TABLE flow_tag_values (
+        flow TEXT NOT NULL REFERENCES flows (name) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (flow, key)
+      )`,
+      `CREATE TABLE models (
+        name TEXT PRIMARY KEY,
+        description TEXT NOT NULL,
+        tags TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        created_by TEXT NOT NULL,
+        last_version INTEGER NOT NULL
+      )`,
+      `CREATE TABLE model_versions (
+        name TEXT NOT NULL REFERENCES models (name) ON DELETE CASCADE,
+        version INTEGER NOT NULL,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        created_by TEXT NOT NULL,
+        description TEXT NOT NULL,
+        tags TEXT NOT NULL,
+        source TEXT NOT NULL,
+        run_id TEXT,
+        pathspec TEXT,
+        artifact TEXT,
+        code_digest TEXT,
+        inputs TEXT NOT NULL,
+        metrics TEXT NOT NULL,
+        signature TEXT,
+        example TEXT,
+        gate TEXT,
+        token TEXT,
+        PRIMARY KEY (name, version)
+      )`,
+      `CREATE INDEX model_versions_run ON model_versions (run_id)`,
+      `CREATE UNIQUE INDEX model_versions_token ON model_versions (token)`,
+      `CREATE TABLE model_aliases (
+        name TEXT NOT NULL REFERENCES models (name) ON DELETE CASCADE,
+        alias TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        updated_at BIGINT NOT NULL,
+        PRIMARY KEY (name, alias),
+        FOREIGN KEY (name, version) REFERENCES model_versions (name, version)
+      )`,
+      `CREATE TABLE alias_history (
+        id {{AUTO_ID}},
+        name TEXT NOT NULL,
+        alias TEXT NOT NULL,
+        from_version INTEGER,
+        to_version INTEGER,
+        action TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        time BIGINT NOT NULL,
+        token TEXT
+      )`,
+      `CREATE INDEX alias_history_name ON alias_history (name, alias, id)`,
+      `CREATE INDEX alias_history_token ON alias_history (token)`,
+    ],
+  },
 ];
 
 /** The schema version this build writes: the last migration's. */
