@@ -1,0 +1,143 @@
+/**
+ * Runs: the list (filters, search, cursor pages), one run with its graph and per-step
+ * aggregates, and its timeline. A run's tasks are aggregated here, never shipped in bulk.
+ */
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import type { RunRecord, RunStatus as RunStatusT } from '../../store/types.js';
+import { buildTimeline, summarizeSteps } from '../aggregate.js';
+import type { ApiDeps } from '../deps.js';
+import { findRun } from '../http.js';
+import { countQuery, FLOW_NAME, RunParams } from '../params.js';
+import { ErrorBody, Flows, RunDetail, RunPage, RunStatus, ServerInfo, Timeline } from '../schemas.js';
+import { queryTerms, runMatches } from '../search.js';
+import { graphOf, runSummary, totalCounts } from '../views.js';
+
+const json = <T>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
+const errors = { 400: json(ErrorBody, 'Bad request'), 401: json(ErrorBody, 'Token missing or wrong'), 404: json(ErrorBody, 'Not found') };
+
+const DEFAULT_PAGE = 50;
+/** A search looks at no more than this many runs per request (the cursor continues from there). */
+const MAX_SCAN = 5000;
+
+const infoRoute = createRoute({
+  method: 'get',
+  path: '/api/info',
+  summary: 'What this server serves',
+  responses: { 200: json(ServerInfo, 'Server info'), 401: errors[401] },
+});
+
+const flowsRoute = createRoute({
+  method: 'get',
+  path: '/api/flows',
+  summary: 'Flows that have runs',
+  responses: { 200: json(Flows, 'Flows by name'), 401: errors[401] },
+});
+
+const runsRoute = createRoute({
+  method: 'get',
+  path: '/api/runs',
+  summary: 'Runs, newest first (cursor pages)',
+  request: {
+    query: z.object({
+      flow: z.string().regex(FLOW_NAME).optional().openapi({ description: 'only runs of this flow' }),
+      status: RunStatus.optional(),
+      tag: z
+        .union([z.string(), z.array(z.string())])
+        .optional()
+        .openapi({ description: 'only runs carrying this tag (repeat: all must match)' }),
+      q: z.string().max(1000).optional().openapi({ description: 'search terms: flow, run id, user, status, tag or param=value; all must match' }),
+      before: z.string().max(128).optional().openapi({ description: 'cursor: runs older than this run id' }),
+      limit: countQuery('limit', 500),
+    }),
+  },
+  responses: { 200: json(RunPage, 'A page of runs'), 400: errors[400], 401: errors[401] },
+});
+
+const runRoute = createRoute({
+  method: 'get',
+  path: '/api/runs/{flow}/{runId}',
+  summary: 'One run: record, graph and per-step aggregates',
+  request: { params: RunParams },
+  responses: { 200: json(RunDetail, 'The run'), ...errors },
+});
+
+const timelineRoute = createRoute({
+  method: 'get',
+  path: '/api/runs/{flow}/{runId}/timeline',
+  summary: "The run's Gantt timeline with its critical path (steps with many tasks as concurrency profiles)",
+  request: {
+    params: RunParams,
+    query: z.object({ maxBars: countQuery('maxBars', 2000), buckets: countQuery('buckets', 2000) }),
+  },
+  responses: { 200: json(Timeline, 'The timeline'), ...errors },
+});
+
+async function progressOf(deps: ApiDeps, run: RunRecord) {
+  if (run.status !== 'running') return null;
+  return totalCounts(await deps.access.get()!.meta.countTasks(run.runId));
+}
+
+export function registerRunRoutes(app: OpenAPIHono, deps: ApiDeps): void {
+  app.openapi(infoRoute, (c) =>
+    c.json({ version: deps.version, home: deps.access.home, auth: deps.auth, tracking: deps.tracking, store: deps.access.get() !== undefined }, 200),
+  );
+
+  app.openapi(flowsRoute, async (c) => {
+    const store = deps.access.get();
+    const flows = store ? await store.meta.listFlows() : [];
+    return c.json({ flows: flows.map((f) => ({ name: f.name, createdAt: f.createdAt })) }, 200);
+  });
+
+  app.openapi(runsRoute, async (c) => {
+    const query = c.req.valid('query');
+    const store = deps.access.get();
+    if (!store) return c.json({ runs: [], nextCursor: null, scanned: 0 }, 200);
+    const limit = query.limit || DEFAULT_PAGE;
+    const tags = query.tag === undefined ? undefined : Array.isArray(query.tag) ? query.tag : [query.tag];
+    const filter = { flow: query.flow, status: query.status as RunStatusT | undefined, tags };
+    const terms = queryTerms(query.q);
+    const out: RunRecord[] = [];
+    let before = query.before;
+    let scanned = 0;
+    let exhausted = false;
+    while (out.length < limit && scanned < MAX_SCAN) {
+      // One extra run tells whether another page exists.
+      const want = terms.length === 0 ? limit - out.length + 1 : 500;
+      const batch = await store.meta.listRuns({ ...filter, before, limit: want });
+      let consumed = 0;
+      for (const run of batch) {
+        if (out.length === limit) break;
+        consumed++;
+        scanned++;
+        before = run.runId;
+        if (runMatches(run, terms)) out.push(run);
+      }
+      if (consumed === batch.length && batch.length < want) {
+        exhausted = true;
+        break;
+      }
+    }
+    const runs = await Promise.all(out.map(async (run) => runSummary(run, await progressOf(deps, run))));
+    return c.json({ runs, nextCursor: exhausted || before === undefined ? null : before, scanned }, 200);
+  });
+
+  app.openapi(runRoute, async (c) => {
+    const { flow, runId } = c.req.valid('param');
+    const run = await findRun(deps.access, flow, runId);
+    const tasks = await deps.access.runTasks(run);
+    const graph = graphOf(run, tasks);
+    const steps = summarizeSteps(tasks, graph.steps.map((s) => s.name));
+    const progress = run.status === 'running' ? totalCounts(Object.fromEntries(steps.map((s) => [s.name, s.counts]))) : null;
+    return c.json({ run: { ...runSummary(run, progress), flowFile: run.flowFile, codeDigest: run.codeDigest }, graph, steps, tasks: tasks.length }, 200);
+  });
+
+  app.openapi(timelineRoute, async (c) => {
+    const { flow, runId } = c.req.valid('param');
+    const { maxBars, buckets } = c.req.valid('query');
+    const run = await findRun(deps.access, flow, runId);
+    const tasks = await deps.access.runTasks(run);
+    const order = graphOf(run, tasks).steps.map((s) => s.name);
+    const now = run.status === 'running' ? Date.now() : (run.endedAt ?? Date.now());
+    return c.json(buildTimeline(tasks, { order, now, maxBars: maxBars || undefined, buckets: buckets || undefined }), 200);
+  });
+}
