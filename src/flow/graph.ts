@@ -3,6 +3,7 @@
  * rejects malformed graphs before anything runs — with messages naming the steps involved.
  */
 import type { Flow } from './builder.js';
+import { optionProblems } from './options.js';
 import type { StepDefinition, StepKind } from './types.js';
 
 export type Transition =
@@ -98,6 +99,7 @@ export function analyzeFlow(flow: Flow<any, any, any>): FlowGraph {
     if (def.name !== 'end' && list.length === 0) {
       problems.push(`step '${def.name}' has no next step: give it 'next', or declare a step after it`);
     }
+    problems.push(...optionProblems(def));
     if (def.kind === 'foreach' && (!def.over || typeof def.over !== 'string')) {
       problems.push(`foreach step '${def.name}' needs 'over': the name of a list artifact`);
     }

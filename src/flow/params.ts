@@ -246,7 +246,7 @@ export async function resolveParams(
 }
 
 /** Deep-freezes and wraps params so that any assignment in a step throws a clear error. */
-export function readOnlyParams<T extends Record<string, unknown>>(values: T, step: string): T {
+export function readOnlyParams<T extends Record<string, unknown>>(values: T, step: string, onRead?: (name: string) => void): T {
   const deny = (what: string): never => {
     throw new TypeError(`parameters are read-only: step '${step}' tried to change ${what}; copy the value into an artifact instead`);
   };
@@ -254,6 +254,7 @@ export function readOnlyParams<T extends Record<string, unknown>>(values: T, ste
     if (value === null || typeof value !== 'object') return value;
     return new Proxy(value as object, {
       get: (target, key, receiver) => {
+        if (path === '' && typeof key === 'string' && onRead && Object.hasOwn(target, key)) onRead(key);
         const v = Reflect.get(target, key, receiver) as unknown;
         return typeof key === 'string' ? wrap(v, path ? `${path}.${key}` : key) : v;
       },

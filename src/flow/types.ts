@@ -59,6 +59,16 @@ export type JoinInput<A> = Readonly<A> & {
   $has(name: string): boolean;
 };
 
+/** A failed foreach item as its join sees it. */
+export interface JoinFailure {
+  readonly index: number;
+  readonly step: string;
+  readonly taskId: number;
+  readonly error: { readonly type: string; readonly message: string; readonly kind: 'user' | 'system' };
+  /** The item that failed (loaded on access). */
+  readonly item: unknown;
+}
+
 export interface MergeOptions {
   /** Names not to carry forward (conflicts in them are ignored). */
   readonly exclude?: readonly string[];
@@ -71,6 +81,11 @@ export interface JoinContextBase<P extends ParamSpecs, A> extends Omit<StepConte
   readonly inputs: readonly JoinInput<A>[];
   /** The input that came from the given step (branch joins). */
   input(step: string): JoinInput<A>;
+  /**
+   * Items of an `onFailure: 'continue'` foreach that failed after their retries, in split order
+   * (empty otherwise). `inputs` holds only the successes.
+   */
+  readonly failures: readonly JoinFailure[];
   /**
    * Carries forward every artifact whose value agrees across all inputs (compared by content
    * digest). On any conflict it throws, naming the artifact and the steps, and sets nothing —
@@ -96,6 +111,44 @@ export interface SwitchOptions {
   readonly maxIterations?: number;
 }
 
+/** An error class, or a predicate deciding whether an error deserves another attempt. */
+export type RetryCondition = (abstract new (...args: any[]) => Error) | ((error: unknown) => boolean);
+
+export interface RetryOptions {
+  /** Retries after the first attempt (times: 3 → up to 4 attempts). */
+  readonly times: number;
+  /** 'fixed' waits `delay` each time; 'exponential' doubles it per attempt (default). */
+  readonly backoff?: 'fixed' | 'exponential';
+  /** First delay in seconds (default 1). */
+  readonly delay?: number;
+  /** Upper bound on any delay in seconds (default 300). */
+  readonly maxDelay?: number;
+  /** Randomise delays: true = full jitter (0..delay); a fraction f = ±f around the delay. Default false. */
+  readonly jitter?: boolean | number;
+  /**
+   * Which failures are retried: 'all' (default), 'system' (dead worker, timeout, out of memory),
+   * or a list of error classes / predicates for errors thrown by the step (system failures are
+   * retried too unless the list is used with `systemErrors: false`).
+   */
+  readonly retryOn?: 'all' | 'system' | readonly RetryCondition[];
+  /** With a `retryOn` list: whether system failures are retried as well (default true). */
+  readonly systemErrors?: boolean;
+}
+
+export interface CatchOptions {
+  /** Artifact that receives the error ({ type, message, stack, kind }) after retries are exhausted. */
+  readonly as: string;
+}
+
+export interface ResourceOptions {
+  /** CPU cores the task needs (fractions allowed; default 1). */
+  readonly cpu?: number;
+  /** Memory the task may use (MiB); enforced by killing the worker when exceeded. */
+  readonly memoryMiB?: number;
+  /** GPUs the task needs; device ids come from --gpus and reach it as CUDA_VISIBLE_DEVICES. */
+  readonly gpu?: number;
+}
+
 /** Options common to all steps. */
 export interface StepOptions {
   /** Next step, or several for a static branch. Defaults to the next declared step. */
@@ -104,6 +157,24 @@ export interface StepOptions {
   readonly switch?: SwitchOptions;
   /** Free-form description shown by `sluice show`. */
   readonly doc?: string;
+  readonly retry?: RetryOptions;
+  readonly catch?: CatchOptions;
+  /** Wall-clock limit per attempt; enforced by killing the worker process. */
+  readonly timeout?: { readonly seconds: number };
+  readonly resources?: ResourceOptions;
+  /** At most this many tasks of this step run at once. */
+  readonly concurrency?: number;
+  /** Reuse outputs of an earlier identical task (same code, inputs, params read, options). */
+  readonly cache?: boolean;
+  /** Extra text mixed into the cache key (e.g. a data version the inputs don't show). */
+  readonly cacheKey?: string;
+  /** Environment variables set while the task runs. */
+  readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Foreach steps: 'fail' (default) fails the run on a failed item; 'continue' records failed
+   * items in the run's dead-letter list and the join receives the successes plus `failures`.
+   */
+  readonly onFailure?: 'fail' | 'continue';
 }
 
 export interface ForeachOptions<K extends string = string> extends StepOptions {

@@ -27,6 +27,7 @@ export const RESERVED_NAMES = new Set([
   'map',
   'registerModel',
   'emit',
+  'failures',
   'then',
   'constructor',
 ]);
@@ -42,6 +43,8 @@ export type PendingOutput = { readonly kind: 'value'; readonly value: unknown; r
 export interface BuiltContext {
   readonly ctx: Record<string, unknown>;
   readonly outputs: Map<string, PendingOutput>;
+  /** What the step read so far: params by name, upstream artifacts by name → digest. */
+  readonly reads: { readonly params: Set<string>; readonly artifacts: Map<string, string> };
 }
 
 function checkName(step: string, name: string): void {
@@ -76,7 +79,8 @@ export function buildContext(
   extend: (base: Record<string, unknown>) => void = () => {},
 ): BuiltContext {
   const outputs = new Map<string, PendingOutput>();
-  const params = readOnlyParams({ ...run.params }, spec.step);
+  const reads = { params: new Set<string>(), artifacts: new Map<string, string>() };
+  const params = readOnlyParams({ ...run.params }, spec.step, (name) => reads.params.add(name));
   const current: CurrentTask = Object.freeze({
     flow: run.flow,
     runId: run.runId,
@@ -96,12 +100,18 @@ export function buildContext(
       index: frame.index,
       count: frame.count,
       get item(): unknown {
+        if (frame.item) reads.artifacts.set(`$item:${frame.step}`, frame.item.digest);
         if (!itemCache.has(level)) itemCache.set(level, frame.item ? loadValue(blobs, frame.item) : undefined);
         return itemCache.get(level);
       },
     }));
   const innermost = foreach[foreach.length - 1];
-  const load = lazyArtifacts(blobs, spec.artifacts);
+  const loadLazy = lazyArtifacts(blobs, spec.artifacts);
+  const load = (name: string): unknown => {
+    const pointer = spec.artifacts[name];
+    if (pointer) reads.artifacts.set(name, pointer.digest);
+    return loadLazy(name);
+  };
 
   const set = (name: string, value: unknown, options: { codec?: string } = {}): void => {
     checkName(spec.step, name);
@@ -129,8 +139,21 @@ export function buildContext(
   };
   Object.defineProperty(base, 'item', { get: () => innermost?.item, enumerable: true });
   if (isJoin) {
-    const inputs = (spec.joinInputs ?? []).map((input) => joinInput(blobs, spec.step, input.step, input.index, input.artifacts));
+    const inputs = (spec.joinInputs ?? []).map((input) =>
+      joinInput(blobs, spec.step, input.step, input.index, input.artifacts, (name, digest) => reads.artifacts.set(`${input.index}:${name}`, digest)),
+    );
     base.inputs = Object.freeze(inputs);
+    base.failures = Object.freeze(
+      (spec.joinFailures ?? []).map((f) => ({
+        index: f.index,
+        step: f.step,
+        taskId: f.taskId,
+        error: { type: f.error.type, message: f.error.message, kind: f.error.kind },
+        get item(): unknown {
+          return f.item ? loadValue(blobs, f.item) : undefined;
+        },
+      })),
+    );
     base.input = (step: string) => {
       const found = inputs.find((i) => i.$step === step);
       if (!found) {
@@ -138,7 +161,13 @@ export function buildContext(
       }
       return found;
     };
-    base.merge = (options: MergeOptions = {}) => merge(spec, outputs, options);
+    base.merge = (options: MergeOptions = {}) => {
+      // merge() decides on digests, so it depends on every input's artifacts.
+      for (const input of spec.joinInputs ?? []) {
+        for (const [name, pointer] of Object.entries(input.artifacts)) reads.artifacts.set(`${input.index}:${name}`, pointer.digest);
+      }
+      merge(spec, outputs, options);
+    };
   } else {
     base.artifact = artifact;
     base.has = (name: string) => outputs.has(name) || name in spec.artifacts;
@@ -175,12 +204,20 @@ export function buildContext(
       return undefined;
     },
   });
-  return { ctx, outputs };
+  return { ctx, outputs, reads };
 }
 
-function joinInput(blobs: ArtifactStore, joinStep: string, step: string, index: number, artifacts: ArtifactMap): JoinInput<any> {
+function joinInput(
+  blobs: ArtifactStore,
+  joinStep: string,
+  step: string,
+  index: number,
+  artifacts: ArtifactMap,
+  onRead: (name: string, digest: string) => void,
+): JoinInput<any> {
   const load = lazyArtifacts(blobs, artifacts);
   const read = (name: string): unknown => {
+    if (artifacts[name]) onRead(name, artifacts[name].digest);
     if (!(name in artifacts)) {
       throw new ArtifactNotFoundError(
         `join '${joinStep}': input ${index} (from step '${step}') has no artifact '${name}' (it has: ${describeVisible(artifacts)})`,

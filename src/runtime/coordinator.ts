@@ -1,20 +1,38 @@
 /**
- * The run coordinator: creates the run, feeds ready tasks to an executor, commits each finished
- * attempt (artifacts are already in the blob store; one metadata op marks it done), and walks the
- * graph. It is the only writer of the run's metadata and batches its writes in transactions.
+ * The run coordinator: creates tasks by walking the graph, admits them by their declared
+ * resources, runs attempts on an executor with retries, timeouts and memory limits, clones
+ * unchanged tasks from the step cache or a resumed run, and commits each finished attempt
+ * (artifacts are already in the blob store; one metadata op marks it done). It is the only
+ * writer of the run's metadata and batches its writes in transactions.
  */
+import { mayRetry, retryDelayMs } from '../flow/options.js';
 import type { FlowGraph } from '../flow/graph.js';
-import type { ArtifactStore, ErrorRecord, FrameRecord, LogStore, MetadataStore, TaskRecord, TaskStats, WriteOp } from '../store/types.js';
+import type { StepOptions } from '../flow/types.js';
+import type { ArtifactStore, AttemptRecord, ErrorRecord, LogStore, MetadataStore, TaskRecord, TaskStats, WriteOp } from '../store/types.js';
+import { storeValue, type StoredValue } from '../store/values.js';
+import { Admission, type Capacity } from './admission.js';
+import { cacheKey, CacheLookup, fullKey } from './cache.js';
+import type { RunObserver, TaskFailureReport } from './observer.js';
 import type { ArtifactMap, Executor, RunInfo, TaskOutcome, TaskRecordEvent } from './protocol.js';
 import { recordsToOps } from './records.js';
+import { identityBase, type Clone, type ResumePlan } from './resume.js';
 import { GraphWalker, TransitionError, type PlannedTask } from './scheduler.js';
-import type { RunObserver, TaskFailureReport } from './observer.js';
 
 interface LiveTask {
   readonly plan: PlannedTask;
+  readonly options: StepOptions;
   readonly queuedAt: number;
+  readonly identity: string;
+  readonly key: string;
+  attempt: number;
+  attempts: AttemptRecord[];
   startedAt: number | null;
   workerId: string | null;
+  /** Why the coordinator killed the attempt (timeout, memory), replacing the executor's error. */
+  killed: ErrorRecord | undefined;
+  timers: NodeJS.Timeout[];
+  /** A caught failure is not a result to reuse. */
+  uncacheable?: boolean;
 }
 
 export interface CoordinatorDeps {
@@ -25,23 +43,42 @@ export interface CoordinatorDeps {
   readonly logs: LogStore;
   readonly executor: Executor;
   readonly observer: RunObserver;
+  /** Effective options per step (declared, plus --with defaults). */
+  readonly options: ReadonlyMap<string, StepOptions>;
+  readonly capacity: Capacity;
+  readonly codeDigests: ReadonlyMap<string, string>;
+  /** Steps whose tasks may be served from the step cache (`cache: true` or `--cache`). */
+  readonly cached: (step: string) => boolean;
+  readonly resume?: ResumePlan;
 }
 
 export interface CoordinatorResult {
   readonly status: 'succeeded' | 'failed';
   readonly failures: readonly TaskFailureReport[];
+  /** Failed foreach items tolerated by onFailure 'continue'. */
+  readonly deadLetters: readonly TaskFailureReport[];
   readonly tasks: number;
+  readonly cloned: number;
+  readonly cachedHits: number;
+  /** Most tasks that ran at once. */
+  readonly peakConcurrency: number;
 }
 
 const FLUSH_INTERVAL_MS = 50;
 const FLUSH_MAX_OPS = 2000;
 const HEARTBEAT_MS = 5000;
+const MEMORY_POLL_MS = 200;
 
 export class Coordinator {
   private readonly walker: GraphWalker;
+  private readonly admission: Admission;
+  private readonly lookup: CacheLookup;
   private readonly ready: LiveTask[] = [];
   private readonly running = new Map<number, LiveTask>();
   private readonly failures: TaskFailureReport[] = [];
+  private readonly deadLetters: TaskFailureReport[] = [];
+  private readonly fullKeys = new Map<number, string>();
+  private readonly occurrences = new Map<string, number>();
   private ops: WriteOp[] = [];
   private writing: Promise<void> = Promise.resolve();
   private flushTimer: NodeJS.Timeout | undefined;
@@ -50,18 +87,24 @@ export class Coordinator {
   private interrupted: string | undefined;
   private endDone = false;
   private taskCount = 0;
+  private cloned = 0;
+  private cachedHits = 0;
+  /** Tasks between creation and dispatch that are resolving a clone, or waiting out a retry delay. */
+  private inFlight = 0;
   private finish!: () => void;
 
   constructor(private readonly deps: CoordinatorDeps) {
     this.walker = new GraphWalker(deps.graph, deps.blobs);
+    this.admission = new Admission(deps.capacity);
+    this.lookup = new CacheLookup(deps.meta, deps.run.params);
   }
 
   /** Drives the run to completion. The run record must already exist. */
   async run(): Promise<CoordinatorResult> {
-    const heartbeat = setInterval(() => {
-      this.queue({ op: 'run', runId: this.deps.run.runId, patch: { heartbeatAt: Date.now() } });
-    }, HEARTBEAT_MS);
+    const heartbeat = setInterval(() => this.queue({ op: 'run', runId: this.deps.run.runId, patch: { heartbeatAt: Date.now() } }), HEARTBEAT_MS);
     heartbeat.unref();
+    const memory = setInterval(() => this.checkMemory(), MEMORY_POLL_MS);
+    memory.unref();
     try {
       const done = new Promise<void>((resolve) => (this.finish = resolve));
       this.schedule([this.walker.start()]);
@@ -69,6 +112,7 @@ export class Coordinator {
       await done;
     } finally {
       clearInterval(heartbeat);
+      clearInterval(memory);
     }
     await this.flush();
     if (this.writeError) throw this.writeError;
@@ -85,7 +129,15 @@ export class Coordinator {
         logTail: '',
       });
     }
-    return { status, failures: this.failures, tasks: this.taskCount };
+    return {
+      status,
+      failures: this.failures,
+      deadLetters: this.deadLetters,
+      tasks: this.taskCount,
+      cloned: this.cloned,
+      cachedHits: this.cachedHits,
+      peakConcurrency: this.admission.peak,
+    };
   }
 
   /** Stops the run: nothing new starts, running tasks are killed and recorded as interrupted. */
@@ -109,38 +161,114 @@ export class Coordinator {
     }
   }
 
+  // ── creating tasks ──────────────────────────────────────────────────────────
+
   private schedule(plans: readonly PlannedTask[]): void {
     const now = Date.now();
     for (const plan of plans) {
-      const task: LiveTask = { plan, queuedAt: now, startedAt: null, workerId: null };
+      const options = this.deps.options.get(plan.step) ?? {};
+      const base = identityBase(plan.step, plan.stack);
+      const n = this.occurrences.get(base) ?? 0;
+      this.occurrences.set(base, n + 1);
+      const key = cacheKey({
+        step: plan.step,
+        codeDigest: this.deps.codeDigests.get(plan.step) ?? '',
+        options,
+        stack: plan.stack,
+        artifacts: plan.artifacts,
+        joinInputs: plan.joinInputs,
+        parentKeys: plan.parents.map((id) => this.fullKeys.get(id) ?? ''),
+      });
+      const task: LiveTask = { plan, options, queuedAt: now, identity: `${base}#${n}`, key, attempt: 0, attempts: [], startedAt: null, workerId: null, killed: undefined, timers: [] };
       this.taskCount++;
-      this.ready.push(task);
       this.queue({ op: 'task', write: { task: this.record(task, 'pending', null) } });
+      if (this.deps.resume || this.deps.cached(plan.step)) {
+        this.inFlight++;
+        void this.tryClone(task).then(
+          (cloned) => {
+            this.inFlight--;
+            if (!cloned) this.ready.push(task);
+            this.pump();
+          },
+          (error: Error) => {
+            this.inFlight--;
+            this.deps.observer.warning?.(`could not reuse an earlier result for ${plan.step}/${plan.taskId}: ${error.message}`);
+            this.ready.push(task);
+            this.pump();
+          },
+        );
+      } else this.ready.push(task);
     }
   }
 
-  private pump(): void {
-    while (!this.stopping && this.ready.length > 0 && this.deps.executor.idle() > 0) {
-      const task = this.ready.shift()!;
-      this.dispatch(task);
+  /** Clones the task from the resumed run or the step cache; true when it did. */
+  private async tryClone(task: LiveTask): Promise<boolean> {
+    const { plan } = task;
+    let clone: Clone | undefined;
+    let kind: 'cloned' | 'cached' = 'cloned';
+    if (this.deps.resume) clone = await this.deps.resume.match(task.identity, plan.step, plan.stack, plan.artifacts, plan.joinInputs);
+    if (!clone && this.deps.cached(plan.step)) {
+      const hit = await this.lookup.find(task.key);
+      if (hit) {
+        clone = { task: hit.task, artifacts: hit.artifacts };
+        kind = 'cached';
+      }
     }
-    if (this.running.size === 0 && (this.ready.length === 0 || this.stopping)) this.finish();
+    if (!clone || this.stopping) return false;
+    const outputs: Record<string, StoredValue> = {};
+    for (const a of clone.artifacts) outputs[a.name] = { digest: a.digest, codec: a.codec, bytes: a.bytes, type: a.type };
+    const origin = `${this.deps.run.flow}/${clone.task.runId}/${clone.task.step}/${clone.task.taskId}`;
+    const now = Date.now();
+    task.startedAt = now;
+    task.attempts = [{ attempt: 0, status: kind, startedAt: now, endedAt: now, workerId: null, error: null }];
+    if (kind === 'cached') this.cachedHits++;
+    else this.cloned++;
+    this.running.set(plan.taskId, task);
+    this.succeed(task, { ok: true, outputs, startedAt: now, endedAt: now, reads: clone.task.reads ?? undefined }, origin);
+    this.running.delete(plan.taskId);
+    return true;
+  }
+
+  // ── running tasks ───────────────────────────────────────────────────────────
+
+  private pump(): void {
+    if (!this.stopping) {
+      for (let i = 0; i < this.ready.length && this.deps.executor.idle() > 0; ) {
+        const task = this.ready[i]!;
+        if (this.admission.fits(task.plan.step, task.options)) {
+          this.ready.splice(i, 1);
+          this.dispatch(task);
+        } else i++;
+      }
+    }
+    const idle = this.running.size === 0 && this.inFlight === 0;
+    if (idle && (this.ready.length === 0 || this.stopping)) this.finish();
   }
 
   private dispatch(task: LiveTask): void {
-    const { plan } = task;
+    const { plan, options } = task;
     task.startedAt = Date.now();
+    task.killed = undefined;
     this.running.set(plan.taskId, task);
-    this.deps.observer.taskStarted?.({ step: plan.step, taskId: plan.taskId, stack: plan.stack });
+    const gpus = this.admission.acquire(plan.taskId, plan.step, options);
+    const env = { ...(options.env ?? {}), ...(options.resources?.gpu ? { CUDA_VISIBLE_DEVICES: gpus.join(',') } : {}) };
+    this.deps.observer.taskStarted?.({ step: plan.step, taskId: plan.taskId, stack: plan.stack, attempt: task.attempt });
     const submitted = this.deps.executor.submit({
       step: plan.step,
       taskId: plan.taskId,
-      attempt: 0,
+      attempt: task.attempt,
       artifacts: plan.artifacts,
       stack: plan.stack,
       joinInputs: plan.joinInputs,
+      joinFailures: plan.joinFailures,
+      env: Object.keys(env).length > 0 ? env : undefined,
     });
-    // The running mark shares a batch with whatever else is pending; it need not be durable first.
+    if (options.timeout) {
+      const seconds = options.timeout.seconds;
+      task.timers.push(
+        setTimeout(() => this.kill(task, { type: 'Timeout', message: `timeout: step '${plan.step}' ran longer than its ${seconds} s limit (timeout.seconds)`, kind: 'system' }), seconds * 1000),
+      );
+    }
     this.queue({ op: 'task', write: { task: this.record(task, 'running', null) } });
     submitted.then(
       (outcome) => this.completed(task, outcome),
@@ -155,46 +283,143 @@ export class Coordinator {
     );
   }
 
-  private completed(task: LiveTask, outcome: TaskOutcome & { workerId: string }): void {
-    const { plan } = task;
-    this.running.delete(plan.taskId);
-    task.workerId = outcome.workerId;
-    task.startedAt = outcome.startedAt;
-    let result: TaskOutcome =
-      this.interrupted && !outcome.ok
-        ? { ...outcome, error: { type: 'Interrupted', message: `the run was interrupted (${this.interrupted})`, kind: 'system' } }
-        : outcome;
-    let next: PlannedTask[] = [];
-    if (outcome.ok) {
-      const visible: ArtifactMap = plan.joinInputs ? outcome.outputs : { ...plan.artifacts, ...outcome.outputs };
-      try {
-        next = this.walker.next({ taskId: plan.taskId, step: plan.step, stack: plan.stack, loops: plan.loops, visible });
-      } catch (error) {
-        if (!(error instanceof TransitionError)) throw error;
-        result = { ok: false, error: { type: error.name, message: error.message, kind: 'user' }, startedAt: outcome.startedAt, endedAt: outcome.endedAt };
+  /** Kills a running attempt for a limit it broke; the executor then reports it failed. */
+  private kill(task: LiveTask, reason: ErrorRecord): void {
+    if (!this.running.has(task.plan.taskId) || task.killed) return;
+    task.killed = reason;
+    if (!this.deps.executor.kill?.(task.plan.taskId)) {
+      this.deps.observer.warning?.(`${reason.message} — the ${this.deps.executor.name} executor cannot stop a running task; it will finish on its own`);
+    }
+  }
+
+  private checkMemory(): void {
+    for (const task of this.running.values()) {
+      const limit = task.options.resources?.memoryMiB;
+      if (!limit) continue;
+      const rss = this.deps.executor.rss?.(task.plan.taskId);
+      if (rss !== undefined && rss > limit * 1024 * 1024) {
+        const used = Math.round(rss / (1024 * 1024));
+        this.kill(task, { type: 'OutOfMemory', message: `out of memory: used ${used} of ${limit} MiB (resources.memoryMiB) in step '${task.plan.step}'`, kind: 'system' });
       }
     }
-    if (result.ok) {
-      const artifacts = Object.entries(result.outputs).map(([name, v]) => ({ name, digest: v.digest, codec: v.codec, bytes: v.bytes, type: v.type }));
-      this.queue({ op: 'task', write: { task: this.record(task, 'done', null, result.endedAt, result.stats), artifacts } });
-      this.event('task-done', { step: plan.step, taskId: plan.taskId });
-      if (plan.step === 'end') this.endDone = true;
-      this.deps.observer.taskFinished?.({ step: plan.step, taskId: plan.taskId, ok: true, durationMs: result.endedAt - result.startedAt });
-      this.schedule(next);
-    } else {
-      this.queue({ op: 'task', write: { task: this.record(task, 'failed', result.error, result.endedAt, result.stats) } });
-      this.event('task-failed', { step: plan.step, taskId: plan.taskId, error: result.error.message });
-      const report = this.failureReport(plan, result.error);
-      this.failures.push(report);
-      this.deps.observer.taskFinished?.({ step: plan.step, taskId: plan.taskId, ok: false, durationMs: result.endedAt - result.startedAt, failure: report });
-      // Fail fast: start nothing new; tasks already running finish and are recorded.
-      this.stopping = true;
+  }
+
+  private completed(task: LiveTask, outcome: TaskOutcome & { workerId: string }): void {
+    const { plan } = task;
+    for (const timer of task.timers) clearTimeout(timer);
+    task.timers = [];
+    this.running.delete(plan.taskId);
+    this.admission.release(plan.taskId);
+    task.workerId = outcome.workerId;
+    task.startedAt = outcome.startedAt;
+    if (outcome.ok) this.succeed(task, outcome);
+    else {
+      const error: ErrorRecord = this.interrupted
+        ? { type: 'Interrupted', message: `the run was interrupted (${this.interrupted})`, kind: 'system' }
+        : (task.killed ?? outcome.error);
+      this.fail(task, { ...outcome, error });
     }
     this.pump();
   }
 
-  private failureReport(plan: PlannedTask, error: ErrorRecord): TaskFailureReport {
-    const key = { flow: this.deps.run.flow, runId: this.deps.run.runId, step: plan.step, taskId: plan.taskId, attempt: 0 };
+  private succeed(task: LiveTask, outcome: Extract<TaskOutcome, { ok: true }>, originPathspec: string | null = null): void {
+    const { plan } = task;
+    const visible: ArtifactMap = plan.joinInputs ? outcome.outputs : { ...plan.artifacts, ...outcome.outputs };
+    let next: PlannedTask[];
+    try {
+      next = this.walker.next({ taskId: plan.taskId, step: plan.step, stack: plan.stack, loops: plan.loops, visible });
+    } catch (error) {
+      if (!(error instanceof TransitionError)) throw error;
+      // The step ran but its transition is impossible: no retry would help.
+      task.attempt = task.options.retry?.times ?? 0;
+      this.fail(task, { ok: false, error: { type: error.name, message: error.message, kind: 'user' }, startedAt: outcome.startedAt, endedAt: outcome.endedAt, stats: outcome.stats });
+      return;
+    }
+    if (!originPathspec) {
+      task.attempts.push({ attempt: task.attempt, status: 'done', startedAt: outcome.startedAt, endedAt: outcome.endedAt, workerId: task.workerId, error: null, stats: outcome.stats ?? null });
+    }
+    const reads = outcome.reads ?? { params: [], artifacts: {} };
+    this.fullKeys.set(plan.taskId, fullKey(task.key, reads.params, this.deps.run.params));
+    const artifacts = Object.entries(outcome.outputs).map(([name, v]) => ({ name, digest: v.digest, codec: v.codec, bytes: v.bytes, type: v.type }));
+    const record = { ...this.record(task, 'done', null, outcome.endedAt, outcome.stats ?? null), reads, originPathspec };
+    this.queue({ op: 'task', write: { task: record, artifacts } });
+    this.event('task-done', { step: plan.step, taskId: plan.taskId, ...(originPathspec ? { origin: originPathspec, how: task.attempts[0]?.status } : {}) });
+    if (plan.step === 'end') this.endDone = true;
+    this.deps.observer.taskFinished?.({
+      step: plan.step,
+      taskId: plan.taskId,
+      ok: true,
+      durationMs: outcome.endedAt - outcome.startedAt,
+      ...(originPathspec ? { reused: task.attempts[0]?.status as 'cloned' | 'cached', origin: originPathspec } : {}),
+    });
+    this.schedule(next);
+  }
+
+  private fail(task: LiveTask, outcome: Extract<TaskOutcome, { ok: false }>): void {
+    const { plan, options } = task;
+    const retryable = mayRetry(options.retry, task.attempt, outcome.error.kind, outcome.retryable ?? true);
+    const attempt: AttemptRecord = {
+      attempt: task.attempt,
+      status: 'failed',
+      startedAt: outcome.startedAt,
+      endedAt: outcome.endedAt,
+      workerId: task.workerId,
+      error: outcome.error,
+      stats: outcome.stats ?? null,
+    };
+    if (retryable && !this.stopping) {
+      const delay = retryDelayMs(options.retry!, task.attempt + 1);
+      task.attempts.push({ ...attempt, retryDelayMs: delay });
+      task.attempt++;
+      this.queue({ op: 'task', write: { task: this.record(task, 'pending', outcome.error, outcome.endedAt, outcome.stats ?? null) } });
+      this.event('task-retry', { step: plan.step, taskId: plan.taskId, attempt: task.attempt, delayMs: delay, error: outcome.error.message });
+      this.deps.observer.taskRetry?.({ step: plan.step, taskId: plan.taskId, attempt: task.attempt, delayMs: delay, error: outcome.error });
+      this.inFlight++;
+      const timer = setTimeout(() => {
+        this.inFlight--;
+        this.ready.push(task);
+        this.pump();
+      }, delay);
+      timer.unref?.();
+      return;
+    }
+    task.attempts.push(attempt);
+    if (options.catch && !this.stopping) {
+      // Retries are exhausted: the error becomes an artifact and the flow goes on.
+      const stored = storeValue(this.deps.blobs, { type: outcome.error.type, message: outcome.error.message, stack: outcome.error.stack ?? null, kind: outcome.error.kind });
+      this.event('task-caught', { step: plan.step, taskId: plan.taskId, as: options.catch.as, error: outcome.error.message });
+      this.succeedCaught(task, outcome, stored);
+      return;
+    }
+    this.queue({ op: 'task', write: { task: this.record(task, 'failed', outcome.error, outcome.endedAt, outcome.stats ?? null) } });
+    this.event('task-failed', { step: plan.step, taskId: plan.taskId, error: outcome.error.message });
+    const report = this.failureReport(task, outcome.error);
+    const tolerant = this.interrupted ? undefined : [...plan.stack].reverse().find((f) => f.kind === 'foreach' && this.deps.options.get(f.step)?.onFailure === 'continue');
+    if (tolerant) {
+      this.deadLetters.push(report);
+      this.event('dead-letter', { step: plan.step, taskId: plan.taskId, foreach: tolerant.step, index: tolerant.index, error: outcome.error.message });
+      this.deps.observer.taskFinished?.({ step: plan.step, taskId: plan.taskId, ok: false, durationMs: outcome.endedAt - outcome.startedAt, failure: report, tolerated: true });
+      this.schedule(this.walker.failed({ taskId: plan.taskId, step: plan.step, stack: plan.stack, loops: plan.loops }, tolerant, outcome.error));
+      return;
+    }
+    this.failures.push(report);
+    this.deps.observer.taskFinished?.({ step: plan.step, taskId: plan.taskId, ok: false, durationMs: outcome.endedAt - outcome.startedAt, failure: report });
+    // Fail fast: start nothing new; tasks already running finish and are recorded.
+    this.stopping = true;
+  }
+
+  private succeedCaught(task: LiveTask, outcome: Extract<TaskOutcome, { ok: false }>, stored: StoredValue): void {
+    const as = task.options.catch!.as;
+    const caught = { ...outcome, ok: true as const, outputs: { [as]: { ...stored, type: 'caught error' } } };
+    task.uncacheable = true;
+    this.succeed(task, caught);
+    // succeed() recorded a 'done' attempt; the attempt that failed is already in the history.
+    task.attempts.pop();
+  }
+
+  private failureReport(task: LiveTask, error: ErrorRecord): TaskFailureReport {
+    const { plan } = task;
+    const key = { flow: this.deps.run.flow, runId: this.deps.run.runId, step: plan.step, taskId: plan.taskId, attempt: task.attempt };
     const tail = (stream: 'stdout' | 'stderr'): string => this.deps.logs.read(key, stream).split('\n').slice(-11).join('\n').trim();
     const logTail = [tail('stdout'), tail('stderr')].filter(Boolean).join('\n');
     const frame = [...plan.stack].reverse().find((f) => f.kind === 'foreach');
@@ -205,16 +430,11 @@ export class Coordinator {
       error,
       item: frame ? { step: frame.step, index: frame.index, count: frame.count } : undefined,
       logTail,
+      attempts: task.attempt + 1,
     };
   }
 
-  private record(
-    task: LiveTask,
-    status: TaskRecord['status'],
-    error: ErrorRecord | null,
-    endedAt: number | null = null,
-    stats: TaskStats | null = null,
-  ): TaskRecord {
+  private record(task: LiveTask, status: TaskRecord['status'], error: ErrorRecord | null, endedAt: number | null = null, stats: TaskStats | null = null): TaskRecord {
     const { plan } = task;
     return {
       flow: this.deps.run.flow,
@@ -222,16 +442,19 @@ export class Coordinator {
       step: plan.step,
       taskId: plan.taskId,
       status,
-      attempt: 0,
+      attempt: task.attempt,
       parentTaskIds: plan.parents,
-      foreachStack: plan.stack as FrameRecord[],
+      foreachStack: [...plan.stack],
       workerId: task.workerId,
       queuedAt: task.queuedAt,
-      startedAt: status === 'pending' ? null : task.startedAt,
+      startedAt: status === 'pending' && task.attempts.length === 0 ? null : task.startedAt,
       endedAt,
       error,
       originPathspec: null,
-      stats: stats ?? null,
+      stats,
+      attempts: task.attempts.length > 0 ? [...task.attempts] : null,
+      cacheKey: task.uncacheable ? null : task.key,
+      reads: null,
     };
   }
 
@@ -242,9 +465,7 @@ export class Coordinator {
   private queue(op: WriteOp): void {
     this.ops.push(op);
     if (this.ops.length >= FLUSH_MAX_OPS) void this.flush();
-    else if (!this.flushTimer) {
-      this.flushTimer = setTimeout(() => void this.flush(), FLUSH_INTERVAL_MS);
-    }
+    else if (!this.flushTimer) this.flushTimer = setTimeout(() => void this.flush(), FLUSH_INTERVAL_MS);
   }
 
   /** Writes everything queued so far, in order, one transaction per batch. */

@@ -14,6 +14,8 @@ export interface TaskFailureReport {
   readonly item: { readonly step: string; readonly index: number; readonly count: number } | undefined;
   /** Last lines the task printed. */
   readonly logTail: string;
+  /** Attempts made (1 when it was not retried). */
+  readonly attempts?: number;
 }
 
 export interface RunStartedInfo {
@@ -38,14 +40,21 @@ export interface RunFinishedInfo {
 
 export interface RunObserver {
   runStarted?(info: RunStartedInfo): void;
-  taskStarted?(task: { readonly step: string; readonly taskId: number; readonly stack: readonly FrameRecord[] }): void;
+  taskStarted?(task: { readonly step: string; readonly taskId: number; readonly stack: readonly FrameRecord[]; readonly attempt?: number }): void;
   taskFinished?(task: {
     readonly step: string;
     readonly taskId: number;
     readonly ok: boolean;
     readonly durationMs: number;
     readonly failure?: TaskFailureReport;
+    /** Set when the result was reused instead of run: from a resumed run or the step cache. */
+    readonly reused?: 'cloned' | 'cached';
+    readonly origin?: string;
+    /** A failed foreach item that onFailure 'continue' tolerates (recorded as a dead letter). */
+    readonly tolerated?: boolean;
   }): void;
+  /** An attempt failed and will be retried after `delayMs`. */
+  taskRetry?(task: { readonly step: string; readonly taskId: number; readonly attempt: number; readonly delayMs: number; readonly error: ErrorRecord }): void;
   log?(chunk: TaskLogChunk): void;
   /** Output a worker wrote outside any task. */
   stray?(workerId: string, stream: 'stdout' | 'stderr', text: string): void;

@@ -2,7 +2,7 @@
  * What the coordinator hands an executor, and what comes back. Plain structured-clonable data:
  * the same shapes cross a process boundary (pool) or stay in process (inline).
  */
-import type { ErrorRecord, FrameRecord, TaskStats } from '../store/types.js';
+import type { ErrorRecord, FrameRecord, TaskReads, TaskStats } from '../store/types.js';
 import type { StoredValue } from '../store/values.js';
 
 /** Artifacts visible to a task: name → where the value is stored. */
@@ -18,6 +18,15 @@ export interface RunInfo {
   readonly home: string;
   readonly flowFile: string;
   readonly params: Readonly<Record<string, unknown>>;
+}
+
+/** A foreach item that failed under `onFailure: 'continue'`, as its join sees it. */
+export interface JoinFailureSpec {
+  readonly index: number;
+  readonly step: string;
+  readonly taskId: number;
+  readonly error: ErrorRecord;
+  readonly item?: FrameRecord['item'];
 }
 
 /** One incoming path of a join. */
@@ -37,6 +46,10 @@ export interface TaskSpec {
   readonly stack: readonly FrameRecord[];
   /** Joins only, in split order. */
   readonly joinInputs?: readonly JoinInputSpec[];
+  /** Joins of an `onFailure: 'continue'` foreach: the items that failed, in split order. */
+  readonly joinFailures?: readonly JoinFailureSpec[];
+  /** Environment variables set while the task runs (step `env`, CUDA_VISIBLE_DEVICES). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export interface TaskSuccess {
@@ -46,6 +59,7 @@ export interface TaskSuccess {
   readonly startedAt: number;
   readonly endedAt: number;
   readonly stats?: TaskStats;
+  readonly reads?: TaskReads;
 }
 
 export interface TaskFailure {
@@ -54,6 +68,8 @@ export interface TaskFailure {
   readonly startedAt: number;
   readonly endedAt: number;
   readonly stats?: TaskStats;
+  /** For errors thrown by step code: whether the step's retryOn accepts it (decided where the error lives). */
+  readonly retryable?: boolean;
 }
 
 /**
@@ -87,6 +103,10 @@ export interface Executor {
   close(): Promise<void>;
   /** Stops running tasks now (their attempts fail as interrupted); optional for executors that can't. */
   interrupt?(): void;
+  /** Kills the process running one task (its attempt then fails as a system error); false when it can't. */
+  kill?(taskId: number): boolean;
+  /** Resident memory (bytes) of the process running a task, when it can be measured. */
+  rss?(taskId: number): number | undefined;
 }
 
 /** Messages from the coordinator to a pool worker. */

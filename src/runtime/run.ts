@@ -1,20 +1,26 @@
 /**
- * `runFlow`: the public entry to run a flow file locally — load, validate, resolve params,
- * create the run, execute on the pool (or inline), record the outcome.
+ * `runFlow` and `resumeFlow`: the public entries to run a flow file locally — load, validate,
+ * resolve params and options, create the run, execute on the pool (or inline), record the outcome.
  */
-import { availableParallelism, hostname, userInfo } from 'node:os';
+import { availableParallelism, hostname, totalmem, userInfo } from 'node:os';
 import { analyzeFlow } from '../flow/graph.js';
-import { graphData } from '../flow/render.js';
+import { effectiveOptions, optionProblems, parseWithOptions } from '../flow/options.js';
 import { resolveParams, type ParamSources } from '../flow/params.js';
-import { openStore } from '../store/home.js';
+import { graphData } from '../flow/render.js';
+import type { StepOptions } from '../flow/types.js';
+import { openStore, type Store } from '../store/home.js';
 import { newRunId } from '../store/ids.js';
 import type { RunRecord, StoredGraph } from '../store/types.js';
+import { impossibleRequests, type Capacity } from './admission.js';
+import { stepCodeDigests } from './code-digest.js';
 import { Coordinator } from './coordinator.js';
+import { markCrashedRuns } from './crash.js';
 import { InlineExecutor } from './executors/inline.js';
 import { PoolExecutor } from './executors/pool.js';
 import { loadFlowFile } from './loader.js';
 import type { RunFinishedInfo, RunObserver, TaskFailureReport } from './observer.js';
 import type { Executor, RunInfo, TaskRecordEvent } from './protocol.js';
+import { ResumePlan } from './resume.js';
 
 export interface RunFlowOptions {
   /** Path of the flow file (TypeScript or JavaScript). */
@@ -27,8 +33,18 @@ export interface RunFlowOptions {
   /** User tags for the run. */
   readonly tags?: readonly string[];
   readonly executor?: 'pool' | 'inline';
-  /** Pool size; defaults to the number of cores. */
+  /** Pool size; defaults to the number of cores (or the CPUs available to admission, if more). */
   readonly maxWorkers?: number;
+  /** CPUs admission may hand out (default: max(cores, maxWorkers)). */
+  readonly cpus?: number;
+  /** Memory admission may hand out, MiB (default: 90% of the machine's). */
+  readonly memoryMiB?: number;
+  /** GPU device ids to hand out (default: none). */
+  readonly gpus?: readonly string[];
+  /** `--with` specs applied to every step that doesn't set the option itself. */
+  readonly with?: readonly string[];
+  /** Serve every step from the step cache when possible (like `cache: true` on each). */
+  readonly cache?: boolean;
   readonly user?: string;
   readonly observer?: RunObserver;
   /** Aborting stops the run: running tasks are killed and the run is recorded as failed (interrupted). */
@@ -38,6 +54,24 @@ export interface RunFlowOptions {
 export interface RunFlowResult extends RunFinishedInfo {
   /** `Flow/RunId` */
   readonly pathspec: string;
+  /** Failed foreach items tolerated by onFailure 'continue' (the run's dead-letter list). */
+  readonly deadLetters: readonly TaskFailureReport[];
+  /** Tasks cloned from the origin run (resume) or served from the step cache. */
+  readonly cloned: number;
+  readonly cachedHits: number;
+  readonly peakConcurrency: number;
+  readonly originRunId: string | null;
+}
+
+export interface ResumeFlowOptions extends Omit<RunFlowOptions, 'file'> {
+  /** The flow's name, to pick its latest failed or crashed run when `origin` is not given. */
+  readonly flow?: string;
+  /** Run id (or `Flow/RunId`) to resume. */
+  readonly origin?: string;
+  /** Re-run this step and everything after it, cloning the rest. */
+  readonly from?: string;
+  /** Flow file; defaults to the one the origin ran. */
+  readonly file?: string;
 }
 
 /** Validates a user tag; returns an error message or undefined. */
@@ -58,25 +92,75 @@ function currentUser(env: Readonly<Record<string, string | undefined>>): string 
 }
 
 /**
- * Runs a flow to completion. Invalid graphs, params and tags throw before any run is created;
- * a failing task yields a result with status 'failed' and the failure reports.
+ * Runs a flow to completion. Invalid graphs, options, params and tags throw before any run is
+ * created; a failing task yields a result with status 'failed' and the failure reports.
  */
-export async function runFlow(options: RunFlowOptions): Promise<RunFlowResult> {
+export function runFlow(options: RunFlowOptions): Promise<RunFlowResult> {
+  return execute(options, undefined);
+}
+
+/**
+ * Resumes a failed, crashed or finished run: tasks whose inputs (params they read, artifacts and
+ * items they read) are unchanged are cloned — metadata only — and the rest re-run.
+ */
+export async function resumeFlow(options: ResumeFlowOptions): Promise<RunFlowResult> {
+  const store = openStore(options.home);
+  let origin: RunRecord | undefined;
+  try {
+    const id = options.origin?.includes('/') ? options.origin.split('/')[1] : options.origin;
+    await markCrashedRuns(store.meta);
+    if (id) {
+      origin = await store.meta.getRun(id);
+      if (!origin) throw new TypeError(`resume: no run '${options.origin}' in ${store.home}`);
+    } else {
+      if (!options.flow) throw new TypeError('resume: name the run to resume (--origin Flow/RunId) or the flow');
+      origin = (await store.meta.listRuns({ flow: options.flow, limit: 50 })).find((r) => r.status === 'failed' || r.status === 'crashed');
+      if (!origin) throw new TypeError(`resume: flow ${options.flow} has no failed or crashed run to resume; pass --origin to resume a specific run`);
+    }
+    if (origin.status === 'running') throw new TypeError(`resume: run ${origin.flow}/${origin.runId} is still running (coordinator pid ${origin.coordinator.pid})`);
+  } finally {
+    await store.close();
+  }
+  return execute({ ...options, file: options.file ?? origin.flowFile }, { origin, from: options.from });
+}
+
+async function execute(options: RunFlowOptions, resume: { origin: RunRecord; from: string | undefined } | undefined): Promise<RunFlowResult> {
   const env = options.env ?? process.env;
   const loaded = await loadFlowFile(options.file);
   const { flow } = loaded;
   const graph = analyzeFlow(flow);
+  if (resume && resume.origin.flow !== flow.name) {
+    throw new TypeError(`resume: run ${resume.origin.runId} belongs to flow ${resume.origin.flow}, but ${options.file} defines ${flow.name}`);
+  }
   for (const tag of options.tags ?? []) {
     const problem = tagProblem(tag);
     if (problem) throw new TypeError(`--tag ${JSON.stringify(tag)}: ${problem}`);
   }
-  const params = await resolveParams(flow.name, flow.params, { ...options.params, env });
+  const defaults = parseWithOptions(options.with ?? []);
+  const stepOptions = new Map<string, StepOptions>(flow.steps.map((def) => [def.name, effectiveOptions(def, defaults)]));
+  const problems = flow.steps.flatMap((def) => optionProblems(def, stepOptions.get(def.name)));
+  const workers = options.maxWorkers ?? availableParallelism();
+  const capacity: Capacity = {
+    cpu: options.cpus ?? Math.max(availableParallelism(), workers),
+    memoryMiB: options.memoryMiB ?? (totalmem() / (1024 * 1024)) * 0.9,
+    gpus: options.gpus ?? [],
+  };
+  problems.push(...impossibleRequests(stepOptions, capacity));
+  if (problems.length > 0) throw new TypeError(`flow ${flow.name} cannot run:\n  - ${[...new Set(problems)].join('\n  - ')}`);
+  // On resume, the origin's values stand unless a param is given again.
+  const params = await resolveParams(flow.name, flow.params, {
+    ...options.params,
+    values: { ...(resume?.origin.params ?? {}), ...(options.params?.values ?? {}) },
+    env,
+  });
   const user = options.user ?? currentUser(env);
   const observer = options.observer ?? {};
+  const codeDigests = stepCodeDigests(loaded.file, flow.steps);
 
   const store = openStore(options.home);
   const runId = newRunId();
   const createdAt = Date.now();
+  const originRunId = resume?.origin.runId ?? null;
   const record: RunRecord = {
     flow: flow.name,
     runId,
@@ -88,65 +172,98 @@ export async function runFlow(options: RunFlowOptions): Promise<RunFlowResult> {
     codeDigest: loaded.codeDigest,
     params,
     tags: [...new Set(options.tags ?? [])],
-    systemTags: [`user:${user}`, 'runtime:local'],
-    originRunId: null,
+    systemTags: [`user:${user}`, 'runtime:local', ...(originRunId ? [`origin:${originRunId}`] : [])],
+    originRunId,
     coordinator: { pid: process.pid, host: hostname(), heartbeatAt: createdAt },
     error: null,
     graph: graphData(graph, { params: flow.params, doc: flow.doc }) as unknown as StoredGraph,
   };
-  const run: RunInfo = { flow: flow.name, runId, user, tags: record.tags, originRunId: null, home: store.home, flowFile: loaded.file, params };
-  const workers = options.maxWorkers ?? availableParallelism();
+  const run: RunInfo = { flow: flow.name, runId, user, tags: record.tags, originRunId, home: store.home, flowFile: loaded.file, params };
   let executor: Executor | undefined;
   let coordinator: Coordinator | undefined;
-  const onRecords = (taskId: number, attempt: number, records: readonly TaskRecordEvent[]): void =>
-    coordinator?.records(taskId, attempt, records);
+  const onRecords = (taskId: number, attempt: number, records: readonly TaskRecordEvent[]): void => coordinator?.records(taskId, attempt, records);
   try {
+    const resumePlan = resume ? await ResumePlan.load(store.meta, resume.origin, graph, params, resume.from) : undefined;
     await store.meta.createRun(record);
-    await store.meta.write([{ op: 'event', runId, time: createdAt, kind: 'run-started', payload: { flow: flow.name } }]);
+    await store.meta.write([{ op: 'event', runId, time: createdAt, kind: 'run-started', payload: { flow: flow.name, originRunId } }]);
     const kind = options.executor ?? 'pool';
+    const heapLimitMiB = Math.max(0, ...[...stepOptions.values()].map((o) => o.resources?.memoryMiB ?? 0)) || undefined;
     executor =
       kind === 'inline'
         ? new InlineExecutor({ flow, graph, run, blobs: store.blobs, logs: store.logs, onLog: (chunk) => observer.log?.(chunk), onRecords })
         : new PoolExecutor({
             run,
             workers,
+            heapLimitMiB,
             onLog: (chunk) => observer.log?.(chunk),
             onRecords,
             onStray: (id, stream, text) => observer.stray?.(id, stream, text),
           });
     observer.runStarted?.({ flow: flow.name, runId, home: store.home, steps: graph.order, params, executor: kind, workers: kind === 'inline' ? 1 : workers });
-    coordinator = new Coordinator({ run, graph, meta: store.meta, blobs: store.blobs, logs: store.logs, executor, observer });
-    const onAbort = (): void => coordinator?.interrupt(String(options.signal?.reason ?? 'aborted'));
+    coordinator = new Coordinator({
+      run,
+      graph,
+      meta: store.meta,
+      blobs: store.blobs,
+      logs: store.logs,
+      executor,
+      observer,
+      options: stepOptions,
+      capacity,
+      codeDigests,
+      cached: (step) => options.cache === true || stepOptions.get(step)?.cache === true,
+      resume: resumePlan,
+    });
+    const active = coordinator;
+    const onAbort = (): void => active.interrupt(String(options.signal?.reason ?? 'aborted'));
     options.signal?.addEventListener('abort', onAbort, { once: true });
     if (options.signal?.aborted) onAbort();
     const outcome = await coordinator.run().finally(() => options.signal?.removeEventListener('abort', onAbort));
-    const endedAt = Date.now();
-    const error = outcome.failures.length > 0 ? summarize(outcome.failures) : null;
-    await store.meta.write([
-      { op: 'run', runId, patch: { status: outcome.status, endedAt, error } },
-      { op: 'event', runId, time: endedAt, kind: 'run-finished', payload: { status: outcome.status } },
-    ]);
-    const result: RunFlowResult = {
-      flow: flow.name,
-      runId,
-      pathspec: `${flow.name}/${runId}`,
-      status: outcome.status,
-      durationMs: endedAt - createdAt,
-      tasks: outcome.tasks,
-      failures: outcome.failures,
-      home: store.home,
-    };
-    observer.runFinished?.(result);
-    return result;
+    return await finishRun(store, record, outcome, observer);
   } catch (error) {
-    await store.meta
-      .write([{ op: 'run', runId, patch: { status: 'failed', endedAt: Date.now(), error: (error as Error).message } }])
-      .catch(() => {});
+    await store.meta.write([{ op: 'run', runId, patch: { status: 'failed', endedAt: Date.now(), error: (error as Error).message } }]).catch(() => {});
     throw error;
   } finally {
     await executor?.close();
     await store.close();
   }
+}
+
+async function finishRun(
+  store: Store,
+  record: RunRecord,
+  outcome: Awaited<ReturnType<Coordinator['run']>>,
+  observer: RunObserver,
+): Promise<RunFlowResult> {
+  const endedAt = Date.now();
+  const error = outcome.failures.length > 0 ? summarize(outcome.failures) : null;
+  await store.meta.write([
+    { op: 'run', runId: record.runId, patch: { status: outcome.status, endedAt, error } },
+    {
+      op: 'event',
+      runId: record.runId,
+      time: endedAt,
+      kind: 'run-finished',
+      payload: { status: outcome.status, deadLetters: outcome.deadLetters.length, cloned: outcome.cloned, cachedHits: outcome.cachedHits },
+    },
+  ]);
+  const result: RunFlowResult = {
+    flow: record.flow,
+    runId: record.runId,
+    pathspec: `${record.flow}/${record.runId}`,
+    status: outcome.status,
+    durationMs: endedAt - record.createdAt,
+    tasks: outcome.tasks,
+    failures: outcome.failures,
+    deadLetters: outcome.deadLetters,
+    cloned: outcome.cloned,
+    cachedHits: outcome.cachedHits,
+    peakConcurrency: outcome.peakConcurrency,
+    originRunId: record.originRunId,
+    home: store.home,
+  };
+  observer.runFinished?.(result);
+  return result;
 }
 
 function summarize(failures: readonly TaskFailureReport[]): string {

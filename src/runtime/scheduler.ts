@@ -8,7 +8,7 @@ import type { FlowGraph, StepNode } from '../flow/graph.js';
 import { decodeValue } from '../store/codecs.js';
 import type { ArtifactStore, FrameRecord } from '../store/types.js';
 import { ITEMS_CODEC, loadItemPointers } from '../store/values.js';
-import type { ArtifactMap, JoinInputSpec } from './protocol.js';
+import type { ArtifactMap, JoinFailureSpec, JoinInputSpec } from './protocol.js';
 
 export interface PlannedTask {
   readonly taskId: number;
@@ -18,6 +18,7 @@ export interface PlannedTask {
   /** Upstream artifacts (non-joins). */
   readonly artifacts: ArtifactMap;
   readonly joinInputs?: readonly JoinInputSpec[];
+  readonly joinFailures?: readonly JoinFailureSpec[];
   /** Back-edge counts per switch step along this task's lineage. */
   readonly loops: Readonly<Record<string, number>>;
 }
@@ -40,6 +41,7 @@ export class TransitionError extends Error {
 interface JoinWait {
   readonly count: number;
   readonly arrivals: Map<number, JoinInputSpec>;
+  readonly failures: Map<number, JoinFailureSpec>;
   readonly stack: readonly FrameRecord[];
 }
 
@@ -183,6 +185,30 @@ export class GraphWalker {
     out.push({ taskId: ++this.nextTaskId, step: target, stack, parents: [from.taskId], artifacts: from.visible, loops });
   }
 
+  /**
+   * Records a failed foreach item (under onFailure 'continue') as an arrival at the join of the
+   * foreach whose frame is `frame`; returns the join task when that completes the split.
+   */
+  failed(task: { taskId: number; step: string; stack: readonly FrameRecord[]; loops: Readonly<Record<string, number>> }, frame: FrameRecord, error: JoinFailureSpec['error']): PlannedTask[] {
+    const depth = task.stack.indexOf(frame);
+    const join = this.node(this.graph.splits.get(`foreach:${frame.step}`)!.join);
+    const wait = this.waitFor(join.name, frame, task.stack.slice(0, depth));
+    wait.failures.set(frame.index, { index: frame.index, step: task.step, taskId: task.taskId, error, item: frame.item });
+    const out: PlannedTask[] = [];
+    this.release(join, `${join.name}:${frame.splitTaskId}`, wait, task.loops, out);
+    return out;
+  }
+
+  private waitFor(join: string, top: FrameRecord, outer: readonly FrameRecord[]): JoinWait {
+    const key = `${join}:${top.splitTaskId}`;
+    let wait = this.waits.get(key);
+    if (!wait) {
+      wait = { count: top.count, arrivals: new Map(), failures: new Map(), stack: outer };
+      this.waits.set(key, wait);
+    }
+    return wait;
+  }
+
   private arrive(
     join: StepNode,
     from: FinishedTask,
@@ -192,25 +218,27 @@ export class GraphWalker {
   ): void {
     const top = stack[stack.length - 1];
     if (!top) throw new TransitionError(`join '${join.name}' reached from '${from.step}' outside any split`);
-    const key = `${join.name}:${top.splitTaskId}`;
-    let wait = this.waits.get(key);
-    if (!wait) {
-      wait = { count: top.count, arrivals: new Map(), stack: stack.slice(0, -1) };
-      this.waits.set(key, wait);
-    }
+    const wait = this.waitFor(join.name, top, stack.slice(0, -1));
     wait.arrivals.set(top.index, { step: from.step, index: top.index, taskId: from.taskId, artifacts: from.visible });
-    if (wait.arrivals.size < wait.count) return;
+    this.release(join, `${join.name}:${top.splitTaskId}`, wait, loops, out);
+  }
+
+  private release(join: StepNode, key: string, wait: JoinWait, loops: Readonly<Record<string, number>>, out: PlannedTask[]): void {
+    const failedOnly = [...wait.failures.keys()].filter((i) => !wait.arrivals.has(i)).length;
+    if (wait.arrivals.size + failedOnly < wait.count) return;
     this.waits.delete(key);
     const inputs = [...wait.arrivals.values()].sort((a, b) => a.index - b.index);
+    const failures = [...wait.failures.values()].filter((f) => !wait.arrivals.has(f.index)).sort((a, b) => a.index - b.index);
     // Loop counters of the paths are not carried past a join: loops stay within one split level.
     const outerLoops = Object.fromEntries(Object.entries(loops).filter(([step]) => this.node(step).context.length < join.context.length + 1));
     out.push({
       taskId: ++this.nextTaskId,
       step: join.name,
       stack: wait.stack,
-      parents: inputs.map((i) => i.taskId),
+      parents: [...inputs.map((i) => i.taskId), ...failures.map((f) => f.taskId)],
       artifacts: {},
       joinInputs: inputs,
+      ...(failures.length > 0 || wait.failures.size > 0 ? { joinFailures: failures } : {}),
       loops: outerLoops,
     });
   }

@@ -5,6 +5,7 @@
  */
 import type { Flow } from '../flow/builder.js';
 import type { FlowGraph } from '../flow/graph.js';
+import { matchesRetryOn } from '../flow/options.js';
 import { CodecError } from '../store/codecs.js';
 import type { ArtifactStore, LogStore, LogWriter } from '../store/types.js';
 import { storeItems, storeValue, type StoredValue } from '../store/values.js';
@@ -16,6 +17,7 @@ import {
   type ArtifactMap,
   type RunInfo,
   type TaskLogChunk,
+  type TaskFailure,
   type TaskOutcome,
   type TaskRecordEvent,
   type TaskSpec,
@@ -69,10 +71,13 @@ export async function runTask(deps: TaskRunnerDeps, spec: TaskSpec, listNames: S
       deps.onLog({ taskId: spec.taskId, step: spec.step, stream, text });
     },
   };
+  const restoreEnv = applyEnv(spec.env);
+  let reads: ReturnType<typeof buildContext>['reads'] | undefined;
   try {
-    const { ctx, outputs } = buildContext(deps.run, spec, blobs, node.kind === 'join', (base) => {
+    const { ctx, outputs, reads: tracked } = buildContext(deps.run, spec, blobs, node.kind === 'join', (base) => {
       for (const extension of extensions) extension(base, { run: deps.run, spec, emit });
     });
+    reads = tracked;
     meter.userStart();
     let returned: unknown;
     try {
@@ -112,16 +117,37 @@ export async function runTask(deps: TaskRunnerDeps, spec: TaskSpec, listNames: S
       }
     }
     records.flush();
-    return { ok: true, outputs: stored as ArtifactMap, startedAt, endedAt: Date.now(), stats: meter.finish() };
+    return {
+      ok: true,
+      outputs: stored as ArtifactMap,
+      startedAt,
+      endedAt: Date.now(),
+      stats: meter.finish(),
+      reads: { params: [...reads.params].sort(), artifacts: Object.fromEntries([...reads.artifacts].sort(([a], [b]) => (a < b ? -1 : 1))) },
+    };
   } catch (error) {
     records.flush();
-    return failed(startedAt, error, 'user', meter);
+    return { ...failed(startedAt, error, 'user', meter), retryable: matchesRetryOn(node.definition.options.retry, error) };
   } finally {
+    restoreEnv();
     writers.stdout?.close();
     writers.stderr?.close();
   }
 }
 
-function failed(startedAt: number, error: unknown, kind: 'user' | 'system', meter: TaskMeter): TaskOutcome {
+/** Sets the task's environment variables; returns how to put the previous values back. */
+function applyEnv(env: Readonly<Record<string, string>> | undefined): () => void {
+  if (!env) return () => {};
+  const previous = Object.entries(env).map(([key]) => [key, process.env[key]] as const);
+  Object.assign(process.env, env);
+  return () => {
+    for (const [key, value] of previous) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  };
+}
+
+function failed(startedAt: number, error: unknown, kind: 'user' | 'system', meter: TaskMeter): TaskFailure {
   return { ok: false, error: toErrorRecord(error, kind), startedAt, endedAt: Date.now(), stats: meter.finish() };
 }

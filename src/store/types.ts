@@ -110,6 +110,30 @@ export interface TaskRecord {
   readonly originPathspec: string | null;
   /** Resource use of the latest attempt, when measured. */
   readonly stats?: TaskStats | null;
+  /** Every attempt so far, oldest first (a task cloned by resume or the cache has one 'cloned'/'cached' entry). */
+  readonly attempts?: readonly AttemptRecord[] | null;
+  /** The step-cache key of this task's inputs and code, when computed. */
+  readonly cacheKey?: string | null;
+  /** What the task read: which params, and which upstream artifacts (by digest). */
+  readonly reads?: TaskReads | null;
+}
+
+export interface AttemptRecord {
+  readonly attempt: number;
+  readonly status: 'done' | 'failed' | 'cloned' | 'cached';
+  readonly startedAt: number | null;
+  readonly endedAt: number | null;
+  readonly workerId: string | null;
+  readonly error: ErrorRecord | null;
+  readonly stats?: TaskStats | null;
+  /** For retried failures: the delay before the next attempt (ms). */
+  readonly retryDelayMs?: number;
+}
+
+export interface TaskReads {
+  readonly params: readonly string[];
+  /** Artifact name → digest, for the upstream artifacts the task read. */
+  readonly artifacts: Readonly<Record<string, string>>;
 }
 
 /** What one task attempt used, measured in the process that ran it. */
@@ -208,6 +232,13 @@ export interface MetadataStore {
   countTasks(runId: string): Promise<Record<string, Record<TaskStatus, number>>>;
 
   listArtifacts(runId: string, taskId: number): Promise<ArtifactRecord[]>;
+
+  /** The newest done task with this step-cache key (a cache hit), if any. */
+  findCached(cacheKey: string): Promise<TaskRecord | undefined>;
+  /** Cache entries (done tasks with a cache key), newest first, optionally for one flow/step. */
+  listCached(query?: { readonly flow?: string; readonly step?: string; readonly limit?: number }): Promise<TaskRecord[]>;
+  /** Forgets cache entries (the tasks stay; only their keys are cleared). Returns how many. */
+  clearCached(query?: { readonly flow?: string; readonly step?: string }): Promise<number>;
 
   /** Adds user tags; system tags are immutable. */
   addTags(runId: string, tags: readonly string[]): Promise<void>;

@@ -39,6 +39,9 @@ export function makeTask(runId: string, taskId: number, overrides: Partial<TaskR
     error: null,
     originPathspec: null,
     stats: null,
+    attempts: null,
+    cacheKey: null,
+    reads: null,
     ...overrides,
   };
 }

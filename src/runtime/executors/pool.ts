@@ -4,6 +4,7 @@
  * A worker that dies fails its task as a system error and is replaced.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ErrorRecord } from '../../store/types.js';
 import type { Executor, FromWorker, RunInfo, TaskLogChunk, TaskOutcome, TaskRecordEvent, TaskSpec, ToWorker } from '../protocol.js';
@@ -15,6 +16,8 @@ export interface PoolOptions {
   readonly onRecords: (taskId: number, attempt: number, records: readonly TaskRecordEvent[]) => void;
   /** Output a worker wrote straight to its fd (outside any task's capture). */
   readonly onStray?: (workerId: string, stream: 'stdout' | 'stderr', text: string) => void;
+  /** V8 heap limit for workers (MiB), e.g. the largest memory a step declares. */
+  readonly heapLimitMiB?: number;
 }
 
 type Settled = TaskOutcome & { workerId: string };
@@ -25,6 +28,8 @@ interface Worker {
   ready: Promise<void>;
   task: { spec: TaskSpec; resolve: (outcome: Settled) => void } | undefined;
   exited: boolean;
+  /** Tail of what the process wrote to stderr outside tasks (V8 prints heap exhaustion there). */
+  strayErr: string;
 }
 
 /** The worker entry: .ts when running from source (tests), .js from dist. */
@@ -57,7 +62,11 @@ export class PoolExecutor implements Executor {
     const child = fork(workerEntry(), [], {
       serialization: 'advanced',
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      execArgv: ['--import', import.meta.resolve('tsx/esm'), ...process.execArgv.filter((a) => a.startsWith('--max-old-space-size'))],
+      execArgv: [
+        '--import',
+        import.meta.resolve('tsx/esm'),
+        ...(this.options.heapLimitMiB ? [`--max-old-space-size=${Math.ceil(this.options.heapLimitMiB)}`] : []),
+      ],
       env: { ...process.env, SLUICE_TSX_REGISTERED: '1', SLUICE_WORKER_ID: id },
     });
     let readyResolve!: () => void;
@@ -71,10 +80,14 @@ export class PoolExecutor implements Executor {
       }),
       task: undefined,
       exited: false,
+      strayErr: '',
     };
     worker.ready.catch(() => {});
     child.stdout?.setEncoding('utf8').on('data', (text: string) => this.options.onStray?.(id, 'stdout', text));
-    child.stderr?.setEncoding('utf8').on('data', (text: string) => this.options.onStray?.(id, 'stderr', text));
+    child.stderr?.setEncoding('utf8').on('data', (text: string) => {
+      worker.strayErr = (worker.strayErr + text).slice(-4000);
+      this.options.onStray?.(id, 'stderr', text);
+    });
     child.on('message', (message: FromWorker) => {
       switch (message.type) {
         case 'ready':
@@ -105,11 +118,14 @@ export class PoolExecutor implements Executor {
       worker.task = undefined;
       if (task) {
         const now = Date.now();
+        const heap = /heap out of memory|Reached heap limit/i.test(worker.strayErr);
         task.resolve({
           ok: false,
           error: {
-            type: 'WorkerDied',
-            message: `worker process ${id} died (${signal ? `signal ${signal}` : `exit code ${code}`}) while running task ${task.spec.taskId} of step '${task.spec.step}'`,
+            type: heap ? 'OutOfMemory' : 'WorkerDied',
+            message: heap
+              ? `out of memory: the JavaScript heap reached its limit (${this.options.heapLimitMiB ?? 'default'} MiB) while running task ${task.spec.taskId} of step '${task.spec.step}'`
+              : `worker process ${id} died (${signal ? `signal ${signal}` : `exit code ${code}`}) while running task ${task.spec.taskId} of step '${task.spec.step}'`,
             kind: 'system',
           },
           startedAt: now,
@@ -159,6 +175,25 @@ export class PoolExecutor implements Executor {
         },
       );
     });
+  }
+
+  kill(taskId: number): boolean {
+    const worker = this.workers.find((w) => w.task?.spec.taskId === taskId);
+    if (!worker || worker.exited) return false;
+    worker.child.kill('SIGKILL');
+    return true;
+  }
+
+  rss(taskId: number): number | undefined {
+    const pid = this.workers.find((w) => w.task?.spec.taskId === taskId)?.child.pid;
+    if (pid === undefined) return undefined;
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
+      return kb === undefined ? undefined : Number(kb) * 1024;
+    } catch {
+      return undefined;
+    }
   }
 
   interrupt(): void {

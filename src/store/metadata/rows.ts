@@ -13,6 +13,8 @@ import type {
   TaskRecord,
   StoredGraph,
   TaskStats,
+  AttemptRecord,
+  TaskReads,
   TaskStatus,
 } from '../types.js';
 
@@ -55,6 +57,9 @@ export interface TaskRow {
   readonly error: string | null;
   readonly origin_pathspec: string | null;
   readonly stats: string | null;
+  readonly attempts: string | null;
+  readonly cache_key: string | null;
+  readonly reads: string | null;
 }
 
 export interface ArtifactRow {
@@ -207,6 +212,9 @@ export function taskFromRow(row: TaskRow): TaskRecord {
     error: row.error === null ? null : parseJson<ErrorRecord>(row.error, `${where} error`),
     originPathspec: row.origin_pathspec,
     stats: row.stats === null || row.stats === undefined ? null : parseJson<TaskStats>(row.stats, `${where} stats`),
+    attempts: row.attempts === null || row.attempts === undefined ? null : parseJson<AttemptRecord[]>(row.attempts, `${where} attempts`),
+    cacheKey: row.cache_key ?? null,
+    reads: row.reads === null || row.reads === undefined ? null : parseJson<TaskReads>(row.reads, `${where} reads`),
   };
 }
 
@@ -225,6 +233,9 @@ export const TASK_COLUMNS = [
   'error',
   'origin_pathspec',
   'stats',
+  'attempts',
+  'cache_key',
+  'reads',
 ] as const;
 
 /** Values for {@link TASK_COLUMNS}, in order. */
@@ -245,6 +256,9 @@ export function taskValues(task: TaskRecord): unknown[] {
     task.error ? toJson(task.error, `${where} error`) : null,
     task.originPathspec ?? null,
     task.stats ? toJson(task.stats, `${where} stats`) : null,
+    task.attempts ? toJson(task.attempts, `${where} attempts`) : null,
+    task.cacheKey ?? null,
+    task.reads ? toJson(task.reads, `${where} reads`) : null,
   ];
 }
 

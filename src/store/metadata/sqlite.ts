@@ -411,6 +411,29 @@ export class SqliteMetadataStore implements MetadataStore {
     return counts;
   }
 
+  async findCached(cacheKey: string): Promise<TaskRecord | undefined> {
+    const row = this.stmt(`${TASK_SELECT} WHERE t.cache_key = ? AND t.status = 'done' ORDER BY t.ended_at DESC LIMIT 1`).get(cacheKey) as
+      | TaskRow
+      | undefined;
+    return row && taskFromRow(row);
+  }
+
+  async listCached(query: { readonly flow?: string; readonly step?: string; readonly limit?: number } = {}): Promise<TaskRecord[]> {
+    checkLimit(query.limit, 'listCached');
+    const { where, args } = cacheFilter(query);
+    const limit = query.limit === undefined ? '' : ` LIMIT ${query.limit}`;
+    const rows = this.stmt(`${TASK_SELECT} WHERE ${where} ORDER BY t.ended_at DESC${limit}`).all(...args) as TaskRow[];
+    return rows.map(taskFromRow);
+  }
+
+  async clearCached(query: { readonly flow?: string; readonly step?: string } = {}): Promise<number> {
+    const { where, args } = cacheFilter(query);
+    const result = this.stmt(
+      `UPDATE tasks SET cache_key = NULL WHERE rowid IN (SELECT t.rowid FROM tasks t JOIN runs r ON r.run_id = t.run_id WHERE ${where})`,
+    ).run(...args);
+    return result.changes;
+  }
+
   async listArtifacts(runId: string, taskId: number): Promise<ArtifactRecord[]> {
     const rows = this.stmt('SELECT * FROM artifacts WHERE run_id = ? AND task_id = ? ORDER BY name').all(runId, taskId) as ArtifactRow[];
     return rows.map(artifactFromRow);
@@ -449,4 +472,18 @@ function checkMigrations(migrations: readonly Migration[]): void {
       throw new StoreError(`schema migration #${i} has version ${migration.version}; versions must run 1, 2, 3... without gaps`);
     }
   });
+}
+
+function cacheFilter(query: { readonly flow?: string; readonly step?: string }): { where: string; args: unknown[] } {
+  const where = [`t.cache_key IS NOT NULL`, `t.status = 'done'`];
+  const args: unknown[] = [];
+  if (query.flow !== undefined) {
+    where.push('r.flow = ?');
+    args.push(query.flow);
+  }
+  if (query.step !== undefined) {
+    where.push('t.step = ?');
+    args.push(query.step);
+  }
+  return { where: where.join(' AND '), args };
 }
