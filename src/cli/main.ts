@@ -16,6 +16,7 @@ import { register as registerRun } from './run.js';
 import { register as registerRuns } from './runs.js';
 import { register as registerShow } from './show.js';
 import { register as registerTag } from './tag.js';
+import { register as registerUi } from './ui.js';
 
 const USAGE_ERRORS = [CliUsageError, FlowLoadError, FlowValidationError, ParamValueError];
 
@@ -26,7 +27,7 @@ export function buildProgram(context: CliContext): Command {
     .exitOverride()
     .configureOutput({ writeOut: context.out, writeErr: context.err })
     .showSuggestionAfterError(true);
-  for (const register of [registerRun, registerShow, registerRuns, registerLogs, registerDump, registerTag]) register(program, context);
+  for (const register of [registerRun, registerShow, registerRuns, registerLogs, registerDump, registerTag, registerUi]) register(program, context);
   for (const command of program.commands) command.exitOverride();
   return program;
 }
