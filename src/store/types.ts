@@ -5,6 +5,7 @@
  * (content-addressed blobs on local disk now, S3 later) and logs. Every backend of one kind
  * runs the same conformance suite in `test/store/`.
  */
+import type { TrackingStore, TrackingWriteOp } from './tracking/types.js';
 
 /** A run's lifecycle. `crashed` means its coordinator died without finishing it. */
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'crashed';
@@ -190,7 +191,8 @@ export type WriteOp =
       readonly op: 'run';
       readonly runId: string;
       readonly patch: Partial<Pick<RunRecord, 'status' | 'endedAt' | 'error'>> & { readonly heartbeatAt?: number };
-    };
+    }
+  | TrackingWriteOp;
 
 export interface RunQuery {
   readonly flow?: string;
@@ -217,6 +219,8 @@ export interface MetadataStore {
   readonly kind: string;
   /** The schema version this code writes. */
   readonly schemaVersion: number;
+  /** Params, metrics, run search and the model registry (see store/tracking/types.ts). */
+  readonly tracking: TrackingStore;
 
   createRun(run: RunRecord): Promise<void>;
   getRun(runId: string): Promise<RunRecord | undefined>;

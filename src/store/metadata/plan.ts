@@ -9,6 +9,8 @@
  * likewise its artifact set is the last one given.
  */
 import { StoreError } from '../errors.js';
+import { checkTrackingOp, describeTrackingOp, isTrackingOp, trackingOpRun } from '../tracking/ops.js';
+import type { TrackingWriteOp } from '../tracking/types.js';
 import type { TaskRecord, TaskWrite, WriteOp } from '../types.js';
 import { assertRunStatus, assertTaskStatus, taskValues, toJson } from './rows.js';
 
@@ -44,6 +46,8 @@ export interface WritePlan {
   readonly artifacts: readonly PlannedArtifacts[];
   readonly events: readonly PlannedEvent[];
   readonly runPatches: readonly { readonly index: number; readonly op: RunOp }[];
+  /** Tracking and registry ops, in batch order (applied after tasks and events, before run patches). */
+  readonly tracking: readonly { readonly index: number; readonly op: TrackingWriteOp }[];
   readonly ops: readonly WriteOp[];
 }
 
@@ -57,6 +61,7 @@ export function describeOp(op: WriteOp): string {
     case 'run':
       return `patch of run ${op.runId}`;
     default:
+      if (isTrackingOp(op)) return describeTrackingOp(op);
       return `op '${String((op as { op: unknown }).op)}'`;
   }
 }
@@ -87,6 +92,7 @@ export function planWrite(ops: readonly WriteOp[]): WritePlan {
   const artifacts = new Map<string, PlannedArtifacts>();
   const events: PlannedEvent[] = [];
   const runPatches: { index: number; op: RunOp }[] = [];
+  const tracking: { index: number; op: TrackingWriteOp }[] = [];
   for (let index = 0; index < ops.length; index++) {
     const op = ops[index]!;
     try {
@@ -114,12 +120,17 @@ export function planWrite(ops: readonly WriteOp[]): WritePlan {
           if (op.patch.status !== undefined) assertRunStatus(op.patch.status, op.runId);
           runPatches.push({ index, op });
           break;
-        default:
-          throw new StoreError(`unknown op '${String((op as { op: unknown }).op)}' (expected task, event or run)`);
+        default: {
+          if (!isTrackingOp(op)) throw new StoreError(`unknown op '${String((op as { op: unknown }).op)}' (expected task, event, run or a tracking op)`);
+          checkTrackingOp(op);
+          const runId = trackingOpRun(op);
+          if (runId !== undefined && !runs.has(runId)) runs.set(runId, index);
+          tracking.push({ index, op });
+        }
       }
     } catch (error) {
       throw opError(ops, index, (error as Error).message, error);
     }
   }
-  return { runs, tasks: [...tasks.values()], artifacts: [...artifacts.values()], events, runPatches, ops };
+  return { runs, tasks: [...tasks.values()], artifacts: [...artifacts.values()], events, runPatches, tracking, ops };
 }

@@ -35,6 +35,7 @@ import {
 } from './rows.js';
 import { opError, planWrite, type WritePlan } from './plan.js';
 import { META_TABLE, MIGRATIONS, renderSql, type Migration } from './schema.js';
+import { SqliteTrackingStore, TRACKING_SCHEMA_VERSION } from './tracking/store.js';
 
 export interface SqliteMetadataStoreOptions {
   /** Open without write access (for viewers); the schema must already be current. */
@@ -94,6 +95,8 @@ export class SqliteMetadataStore implements MetadataStore {
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
   private readonly writeBatch: (plan: WritePlan) => void;
+  /** Params, metrics, run search and the model registry, on the same connection. */
+  readonly tracking: SqliteTrackingStore;
 
   constructor(
     /** Path of the database file (`<home>/meta.db`). */
@@ -122,6 +125,7 @@ export class SqliteMetadataStore implements MetadataStore {
       this.db.close();
       throw error;
     }
+    this.tracking = new SqliteTrackingStore(this.db);
     const batch = this.db.transaction((plan: WritePlan) => this.applyPlan(plan));
     this.writeBatch = (plan) => batch.immediate(plan);
   }
@@ -202,6 +206,8 @@ export class SqliteMetadataStore implements MetadataStore {
         const insertTag = this.stmt('INSERT INTO run_tags (run_id, tag, system) VALUES (?, ?, ?)');
         for (const tag of systemTags) insertTag.run(run.runId, tag, 1);
         for (const tag of tags) insertTag.run(run.runId, tag, 0);
+        // Flow params are the run's first tracked params (searchable like logged ones).
+        if (this.schemaVersion >= TRACKING_SCHEMA_VERSION) this.tracking.recordFlowParams(run.runId, run.params ?? {}, run.createdAt);
       })
       .immediate();
   }
@@ -314,6 +320,7 @@ export class SqliteMetadataStore implements MetadataStore {
       plan.ops,
     );
     this.insertRows('events', plan.events, plan.ops);
+    if (plan.tracking.length > 0) this.tracking.applyOps(plan.tracking, plan.ops);
 
     for (const { index, op } of plan.runPatches) {
       try {
