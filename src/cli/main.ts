@@ -11,6 +11,7 @@ import { FlowLoadError } from '../runtime/loader.js';
 import { resolveHome } from '../store/home.js';
 import { CliUsageError, type CliContext } from './format.js';
 import { register as registerDump } from './dump.js';
+import { register as registerGc } from './gc.js';
 import { register as registerLogs } from './logs.js';
 import { register as registerRun } from './run.js';
 import { register as registerRuns } from './runs.js';
@@ -27,7 +28,7 @@ export function buildProgram(context: CliContext): Command {
     .exitOverride()
     .configureOutput({ writeOut: context.out, writeErr: context.err })
     .showSuggestionAfterError(true);
-  for (const register of [registerRun, registerShow, registerRuns, registerLogs, registerDump, registerTag, registerUi]) register(program, context);
+  for (const register of [registerRun, registerShow, registerRuns, registerLogs, registerDump, registerTag, registerUi, registerGc]) register(program, context);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

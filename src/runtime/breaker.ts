@@ -19,6 +19,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { GcSource } from '../store/gc.js';
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
@@ -115,6 +116,11 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 export function breakerStatePath(scope: BreakerScope, name: string): string {
   checkName(name);
   return join(scope.home, 'runs', pathPart('flow', scope.flow), pathPart('run id', scope.runId), 'breakers', `${name}.json`);
+}
+
+/** For GC: a deleted run's breaker states (`<home>/runs/<flow>/<runId>`) go with it. They reference no blobs. */
+export function breakerGcSource(home: string): GcSource {
+  return { name: 'circuit breakers', roots: () => [], runFiles: ({ flow, runId }) => [join(home, 'runs', flow, runId)] };
 }
 
 function checkName(name: string): void {
