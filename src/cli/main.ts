@@ -7,19 +7,24 @@
 import { Command, CommanderError } from 'commander';
 import { FlowValidationError } from '../flow/graph.js';
 import { ParamValueError } from '../flow/params.js';
+import { WithOptionError } from '../flow/options.js';
 import { FlowLoadError } from '../runtime/loader.js';
+import { RunSetupError } from '../runtime/run.js';
 import { resolveHome } from '../store/home.js';
 import { CliUsageError, type CliContext } from './format.js';
+import { register as registerCache } from './cache.js';
+import { register as registerDlq } from './dlq.js';
 import { register as registerDump } from './dump.js';
 import { register as registerGc } from './gc.js';
 import { register as registerLogs } from './logs.js';
+import { register as registerResume } from './resume.js';
 import { register as registerRun } from './run.js';
 import { register as registerRuns } from './runs.js';
 import { register as registerShow } from './show.js';
 import { register as registerTag } from './tag.js';
 import { register as registerUi } from './ui.js';
 
-const USAGE_ERRORS = [CliUsageError, FlowLoadError, FlowValidationError, ParamValueError];
+const USAGE_ERRORS = [CliUsageError, FlowLoadError, FlowValidationError, ParamValueError, RunSetupError, WithOptionError];
 
 export function buildProgram(context: CliContext): Command {
   const program = new Command('sluice')
@@ -28,7 +33,21 @@ export function buildProgram(context: CliContext): Command {
     .exitOverride()
     .configureOutput({ writeOut: context.out, writeErr: context.err })
     .showSuggestionAfterError(true);
-  for (const register of [registerRun, registerShow, registerRuns, registerLogs, registerDump, registerTag, registerUi, registerGc]) register(program, context);
+  // One line per command group; keep this list easy to extend.
+  const groups = [
+    registerRun,
+    registerResume,
+    registerShow,
+    registerRuns,
+    registerLogs,
+    registerDump,
+    registerTag,
+    registerUi,
+    registerGc,
+    registerDlq,
+    registerCache,
+  ];
+  for (const register of groups) register(program, context);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

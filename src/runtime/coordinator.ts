@@ -335,7 +335,7 @@ export class Coordinator {
       this.fail(task, { ok: false, error: { type: error.name, message: error.message, kind: 'user' }, startedAt: outcome.startedAt, endedAt: outcome.endedAt, stats: outcome.stats });
       return;
     }
-    if (!originPathspec) {
+    if (!originPathspec && !task.uncacheable) {
       task.attempts.push({ attempt: task.attempt, status: 'done', startedAt: outcome.startedAt, endedAt: outcome.endedAt, workerId: task.workerId, error: null, stats: outcome.stats ?? null });
     }
     const reads = outcome.reads ?? { params: [], artifacts: {} };
@@ -411,10 +411,9 @@ export class Coordinator {
   private succeedCaught(task: LiveTask, outcome: Extract<TaskOutcome, { ok: false }>, stored: StoredValue): void {
     const as = task.options.catch!.as;
     const caught = { ...outcome, ok: true as const, outputs: { [as]: { ...stored, type: 'caught error' } } };
+    // Not reusable from the cache, and its attempt history ends with the failure that was caught.
     task.uncacheable = true;
     this.succeed(task, caught);
-    // succeed() recorded a 'done' attempt; the attempt that failed is already in the history.
-    task.attempts.pop();
   }
 
   private failureReport(task: LiveTask, error: ErrorRecord): TaskFailureReport {

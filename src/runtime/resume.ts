@@ -8,6 +8,7 @@
  */
 import type { FlowGraph } from '../flow/graph.js';
 import type { ArtifactRecord, FrameRecord, MetadataStore, RunRecord, TaskRecord } from '../store/types.js';
+import { RunSetupError } from './errors.js';
 import type { ArtifactMap, JoinInputSpec } from './protocol.js';
 
 export function identityBase(step: string, stack: readonly FrameRecord[]): string {
@@ -51,7 +52,7 @@ export class ResumePlan {
     from?: string,
   ): Promise<ResumePlan> {
     if (from !== undefined && !graph.steps.has(from)) {
-      throw new TypeError(`--from ${from}: flow ${graph.flow} has no step '${from}' (steps: ${graph.order.join(', ')})`);
+      throw new RunSetupError(`--from ${from}: flow ${graph.flow} has no step '${from}' (steps: ${graph.order.join(', ')})`);
     }
     const tasks = await meta.listTasks(origin.runId);
     const byIdentity = new Map<string, TaskRecord>();

@@ -20,7 +20,10 @@ import { PoolExecutor } from './executors/pool.js';
 import { loadFlowFile } from './loader.js';
 import type { RunFinishedInfo, RunObserver, TaskFailureReport } from './observer.js';
 import type { Executor, RunInfo, TaskRecordEvent } from './protocol.js';
+import { RunSetupError } from './errors.js';
 import { ResumePlan } from './resume.js';
+
+export { RunSetupError } from './errors.js';
 
 export interface RunFlowOptions {
   /** Path of the flow file (TypeScript or JavaScript). */
@@ -111,13 +114,13 @@ export async function resumeFlow(options: ResumeFlowOptions): Promise<RunFlowRes
     await markCrashedRuns(store.meta);
     if (id) {
       origin = await store.meta.getRun(id);
-      if (!origin) throw new TypeError(`resume: no run '${options.origin}' in ${store.home}`);
+      if (!origin) throw new RunSetupError(`resume: no run '${options.origin}' in ${store.home}`);
     } else {
-      if (!options.flow) throw new TypeError('resume: name the run to resume (--origin Flow/RunId) or the flow');
+      if (!options.flow) throw new RunSetupError('resume: name the run to resume (--origin Flow/RunId) or the flow');
       origin = (await store.meta.listRuns({ flow: options.flow, limit: 50 })).find((r) => r.status === 'failed' || r.status === 'crashed');
-      if (!origin) throw new TypeError(`resume: flow ${options.flow} has no failed or crashed run to resume; pass --origin to resume a specific run`);
+      if (!origin) throw new RunSetupError(`resume: flow ${options.flow} has no failed or crashed run to resume; pass --origin to resume a specific run`);
     }
-    if (origin.status === 'running') throw new TypeError(`resume: run ${origin.flow}/${origin.runId} is still running (coordinator pid ${origin.coordinator.pid})`);
+    if (origin.status === 'running') throw new RunSetupError(`resume: run ${origin.flow}/${origin.runId} is still running (coordinator pid ${origin.coordinator.pid})`);
   } finally {
     await store.close();
   }
@@ -130,11 +133,11 @@ async function execute(options: RunFlowOptions, resume: { origin: RunRecord; fro
   const { flow } = loaded;
   const graph = analyzeFlow(flow);
   if (resume && resume.origin.flow !== flow.name) {
-    throw new TypeError(`resume: run ${resume.origin.runId} belongs to flow ${resume.origin.flow}, but ${options.file} defines ${flow.name}`);
+    throw new RunSetupError(`resume: run ${resume.origin.runId} belongs to flow ${resume.origin.flow}, but ${options.file} defines ${flow.name}`);
   }
   for (const tag of options.tags ?? []) {
     const problem = tagProblem(tag);
-    if (problem) throw new TypeError(`--tag ${JSON.stringify(tag)}: ${problem}`);
+    if (problem) throw new RunSetupError(`--tag ${JSON.stringify(tag)}: ${problem}`);
   }
   const defaults = parseWithOptions(options.with ?? []);
   const stepOptions = new Map<string, StepOptions>(flow.steps.map((def) => [def.name, effectiveOptions(def, defaults)]));
@@ -146,7 +149,7 @@ async function execute(options: RunFlowOptions, resume: { origin: RunRecord; fro
     gpus: options.gpus ?? [],
   };
   problems.push(...impossibleRequests(stepOptions, capacity));
-  if (problems.length > 0) throw new TypeError(`flow ${flow.name} cannot run:\n  - ${[...new Set(problems)].join('\n  - ')}`);
+  if (problems.length > 0) throw new RunSetupError(`flow ${flow.name} cannot run:\n  - ${[...new Set(problems)].join('\n  - ')}`);
   // On resume, the origin's values stand unless a param is given again.
   const params = await resolveParams(flow.name, flow.params, {
     ...options.params,
@@ -187,7 +190,10 @@ async function execute(options: RunFlowOptions, resume: { origin: RunRecord; fro
     await store.meta.createRun(record);
     await store.meta.write([{ op: 'event', runId, time: createdAt, kind: 'run-started', payload: { flow: flow.name, originRunId } }]);
     const kind = options.executor ?? 'pool';
-    const heapLimitMiB = Math.max(0, ...[...stepOptions.values()].map((o) => o.resources?.memoryMiB ?? 0)) || undefined;
+    // The RSS watchdog enforces declared memory; the V8 heap limit only needs raising so a step
+    // allowed more than V8's default heap can actually use it.
+    const declaredMiB = Math.max(0, ...[...stepOptions.values()].map((o) => o.resources?.memoryMiB ?? 0));
+    const heapLimitMiB = declaredMiB > 2048 ? declaredMiB : undefined;
     executor =
       kind === 'inline'
         ? new InlineExecutor({ flow, graph, run, blobs: store.blobs, logs: store.logs, onLog: (chunk) => observer.log?.(chunk), onRecords })

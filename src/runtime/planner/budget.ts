@@ -1,0 +1,49 @@
+/**
+ * How many cores one map may use. Parallel work inside parallel work oversubscribes the machine:
+ * a map inside a map worker runs serially, and a map inside a pool worker (one of several running
+ * tasks side by side) gets its share of the cores.
+ *
+ * Environment (set by the runtime, readable by anyone):
+ *   SLUICE_POOL_WORKERS  number of pool worker processes running tasks side by side on this machine
+ *                        (set in every pool worker's environment); a map gets usable cores / this.
+ *   SLUICE_CPU_BUDGET    cores this process's maps may use (overrides the share above; e.g. a task
+ *                        that declared `resources: { cpu: 2 }`, or a user capping maps to 1).
+ */
+import { isMapWorker } from './parallel.js';
+import { usableCores, type CoreInfo } from './cgroup.js';
+
+export const POOL_WORKERS_ENV = 'SLUICE_POOL_WORKERS';
+export const CPU_BUDGET_ENV = 'SLUICE_CPU_BUDGET';
+
+export interface CoreBudget extends CoreInfo {
+  /** Cores this map may use (fractional allowed, at least 1). */
+  readonly cores: number;
+  /** Why the budget is what it is (for explanations). */
+  readonly reason: string;
+}
+
+function positive(raw: string | undefined): number | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const n = Number(raw);
+  return Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
+export function coreBudget(env: Readonly<Record<string, string | undefined>> = process.env, info: CoreInfo = usableCores()): CoreBudget {
+  const machine = `${info.usable} usable core${info.usable === 1 ? '' : 's'}${info.cgroup !== undefined ? ` (cgroup quota ${info.cgroup})` : ''}`;
+  if (isMapWorker()) {
+    return { ...info, cores: 1, reason: `inside a map worker: the outer map already uses the ${machine}` };
+  }
+  const budget = positive(env[CPU_BUDGET_ENV]);
+  if (budget !== undefined) {
+    return { ...info, cores: Math.max(1, Math.min(info.usable, budget)), reason: `${CPU_BUDGET_ENV}=${env[CPU_BUDGET_ENV]} of ${machine}` };
+  }
+  const pool = positive(env[POOL_WORKERS_ENV]);
+  if (pool !== undefined && pool > 1) {
+    return {
+      ...info,
+      cores: Math.max(1, info.usable / pool),
+      reason: `this task runs in one of ${pool} pool workers sharing ${machine}`,
+    };
+  }
+  return { ...info, cores: info.usable, reason: machine };
+}

@@ -1,0 +1,447 @@
+/**
+ * `map()`: a planned parallel map. A dry run measures a few items, the model chooses workers and
+ * chunk size (or serial), then the rest runs — and the plan records how it went.
+ *
+ * ```ts
+ * const extract = parallel('extract', (doc: Doc) => features(doc));   // module top level
+ * const feats = await map(docs, extract, { explain: true });
+ * ```
+ */
+import { join, resolve } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import { coreBudget } from './budget.js';
+import { freeMemory } from './cgroup.js';
+import { runParallel, runSerial, type ExecOutcome, type ExecState } from './execute.js';
+import { explainPlan, summaryLine } from './explain.js';
+import { moduleImportMs, recordHistory } from './history.js';
+import { cachedFacts, DEFAULT_FACTS, measureMachine, type MachineFacts } from './machine.js';
+import { choose, type Alternative, type Capacity, type WorkloadStats } from './model.js';
+import { isParallelFn, type ParallelFn } from './parallel.js';
+import { mapPool } from './pool.js';
+import { progressBar, ProgressTracker, type ProgressCallback } from './progress.js';
+import { dryRun, type SampleStats } from './sample.js';
+import { anyNeedsCodec, encodeForTransfer, transferProblem } from './transport.js';
+import type { MapOptions, MapPlanData, PlanMachine, PlanSample } from './types.js';
+
+/** Items (or the shared value) cannot be sent to workers and `unsendable: 'throw'` was asked for. */
+export class MapSerialisationError extends Error {
+  override readonly name = 'MapSerialisationError';
+}
+
+/** Measure the machine on first use only when the remaining work is at least this long (ms). */
+const MEASURE_WHEN_MS = 1500;
+/** Import time assumed for a module never imported in a worker: TypeScript vs JavaScript. */
+const ASSUMED_IMPORT_TS_MS = 150;
+const ASSUMED_IMPORT_JS_MS = 20;
+
+export function defaultHome(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  return env.SLUICE_HOME ? resolve(env.SLUICE_HOME) : join(process.cwd(), '.sluice');
+}
+
+type AnyFn<I, R, S> = ParallelFn<I, R, S> | ((item: I, index: number, shared: S) => R | Promise<R>);
+
+/** A planned map: the decision with its evidence; `run()` executes the rest. */
+export class MapPlan<R = unknown> {
+  private ran = false;
+
+  constructor(
+    private data: MapPlanData,
+    private readonly state: ExecState,
+    private readonly fnRef: ParallelFn | undefined,
+    private readonly codecItems: boolean,
+    private readonly options: MapOptions<any>,
+    private readonly home: string,
+  ) {}
+
+  get mode(): 'serial' | 'parallel' {
+    return this.data.mode;
+  }
+  get workers(): number {
+    return this.data.workers;
+  }
+  get chunkSize(): number {
+    return this.data.chunkSize;
+  }
+  get estimatedSpeedup(): number {
+    return this.data.estimate.speedup;
+  }
+  get realised(): MapPlanData['realised'] {
+    return this.data.realised;
+  }
+
+  /** The reasoning: measurements, machine facts, the choice, rejected alternatives, and (after run) what happened. */
+  explain(): string {
+    return explainPlan(this.data);
+  }
+
+  /** One line: the decision and its estimate (and the realised speedup after run). */
+  summary(): string {
+    return summaryLine(this.data);
+  }
+
+  toJSON(): MapPlanData {
+    return this.data;
+  }
+
+  /** Runs the items the dry run did not; resolves with every result in item order. */
+  async run(): Promise<R[]> {
+    if (this.ran) throw new Error(`map '${this.data.label}': this plan already ran; plan again to run again`);
+    this.ran = true;
+    const started = performance.now();
+    const bar = wantsBar(this.options.progress, this.data.estimate.planMs) ? progressBar() : undefined;
+    const callbacks = [this.options.onProgress, bar].filter((c): c is ProgressCallback => c !== undefined);
+    const progress = new ProgressTracker(this.data.label, this.data.items, callbacks.length ? (p) => callbacks.forEach((c) => c(p)) : undefined);
+    progress.add(this.data.sample.items);
+    const state: ExecState = { ...this.state, progress };
+    let outcome: ExecOutcome;
+    try {
+      outcome =
+        this.data.mode === 'parallel' && this.fnRef
+          ? await runParallel(state, mapPool(), this.fnRef, this.data.workers, this.data.chunkSize, this.codecItems)
+          : await runSerial(state);
+    } finally {
+      bar?.end();
+    }
+    const wallMs = this.data.sample.wallMs + (performance.now() - started);
+    this.data = {
+      ...this.data,
+      warnings: [...this.data.warnings, ...outcome.warnings],
+      realised: {
+        wallMs,
+        // A serial map is the baseline itself; a parallel one is compared with the estimated serial time.
+        speedup: this.data.mode === 'serial' ? 1 : this.data.estimate.serialMs / Math.max(wallMs, 1e-6),
+        mainItems: outcome.mainItems + this.data.sample.items,
+        workerItems: outcome.workerItems,
+        workersUsed: outcome.workersUsed,
+        computeMs: outcome.computeMs + this.data.sample.itemMs * this.data.sample.items,
+      },
+    };
+    for (const w of outcome.warnings) process.emitWarning(`map '${this.data.label}': ${w}`, 'SluiceMapWarning');
+    this.remember(outcome);
+    this.options.onRealised?.(this.data);
+    return this.state.results as R[];
+  }
+
+  private remember(outcome: ExecOutcome): void {
+    if (!this.fnRef || this.data.sample.items === 0) return;
+    const importMs = outcome.importMs.length ? Math.max(...outcome.importMs) : undefined;
+    const r = this.data.realised!;
+    recordHistory(this.home, {
+      module: importMs !== undefined ? { url: this.fnRef.module, importMs } : undefined,
+      fn:
+        this.data.items > 1
+          ? {
+              name: this.fnRef.parallelName,
+              itemMs: this.data.sample.itemMs,
+              cv: this.data.sample.cv,
+              items: this.data.items,
+              estimatedSpeedup: this.data.estimate.speedup,
+              realisedSpeedup: r.speedup,
+              workers: this.data.workers,
+              chunkSize: this.data.chunkSize,
+            }
+          : undefined,
+    });
+  }
+}
+
+function wantsBar(progress: MapOptions['progress'], estimateMs: number): boolean {
+  if (progress === true) return true;
+  if (progress === false || progress === undefined) return false;
+  return estimateMs > 3000;
+}
+
+function sampleSummary(s: SampleStats): PlanSample {
+  return {
+    items: s.indices.length,
+    itemMs: s.itemMs,
+    cv: s.cv,
+    cvKnown: s.cvKnown,
+    firstMs: s.firstMs,
+    async: s.async,
+    itemBytes: s.itemBytes,
+    resultBytes: s.resultBytes,
+    itemTransferMs: s.itemEncodeMs + s.itemDecodeMs,
+    resultTransferMs: s.resultEncodeMs + s.resultDecodeMs,
+    callBytes: s.callBytes,
+    wallMs: s.wallMs,
+  };
+}
+
+function checkOptions(label: string, options: MapOptions<any>): void {
+  const count = (name: string, value: number | undefined, min: number): void => {
+    if (value !== undefined && (!Number.isInteger(value) || value < min)) {
+      throw new RangeError(`map '${label}': option ${name} must be an integer >= ${min}, got ${String(value)}`);
+    }
+  };
+  count('sample', options.sample, 1);
+  count('maxWorkers', options.maxWorkers, 1);
+  count('workers', options.workers, 0);
+  count('chunkSize', options.chunkSize, 1);
+}
+
+/** Positions not run by the dry run, in list order. */
+function remaining(n: number, sampled: readonly number[]): Int32Array {
+  const skip = new Uint8Array(n);
+  for (const i of sampled) skip[i] = 1;
+  const rest = new Int32Array(n - sampled.length);
+  let k = 0;
+  for (let i = 0; i < n; i++) if (!skip[i]) rest[k++] = i;
+  return rest;
+}
+
+/** Finds items that cannot be sent to a worker (up to `limit`). */
+function findUnsendable(items: readonly unknown[], rest: Int32Array, limit = 5): { index: number; problem: string }[] {
+  const found: { index: number; problem: string }[] = [];
+  for (let k = 0; k < rest.length && found.length < limit; k++) {
+    const problem = transferProblem(items[rest[k]!]);
+    if (problem) found.push({ index: rest[k]!, problem });
+  }
+  return found;
+}
+
+/**
+ * Plans a map: runs the dry run (keeping its results) and chooses how to run the rest.
+ * `fn` must come from {@link parallel} to run in workers; a plain function is planned (and
+ * explained) but runs serially.
+ */
+export async function planMap<I, R, S = undefined>(items: readonly I[], fn: AnyFn<I, R, S>, options: MapOptions<S> = {}): Promise<MapPlan<R>> {
+  if (!Array.isArray(items)) throw new TypeError(`map(): items must be an array, got ${items === null ? 'null' : typeof items}`);
+  if (typeof fn !== 'function') throw new TypeError(`map(): fn must be a function, got ${typeof fn}`);
+  const fnRef = isParallelFn(fn) ? fn : undefined;
+  const label = options.label ?? fnRef?.parallelName ?? (fn.name || 'anonymous');
+  checkOptions(label, options);
+  const home = options.home ?? defaultHome();
+  const n = items.length;
+  const results = new Array<R>(n);
+  const budget = coreBudget();
+  const pool = mapPool();
+  const warm = fnRef ? pool.warm(fnRef.module) : 0;
+  const cached = cachedFacts(home, budget.usable);
+  const call = (item: unknown, index: number): unknown => fn(item as I, index, options.shared as S);
+
+  // Nothing could pay for a worker below this much work: warm workers only need a round trip.
+  const quickMs = warm > 0 ? 20 * (cached?.roundTripMs ?? DEFAULT_FACTS.roundTripMs) : 0.5 * (cached?.workerStartMs ?? 40);
+  const forced = options.workers !== undefined;
+  const sample = await dryRun(items, results, call, { size: options.sample ?? 5, quickMs: forced ? 0 : quickMs });
+  const rest = remaining(n, sample.indices);
+  const reasons: string[] = [];
+  const warnings: string[] = [];
+  let unsendable: { index: number; problem: string }[] = [];
+  const restSerialMs = rest.length * sample.itemMs;
+  const sampleCompute = sample.times.reduce((s, v) => s + v, 0);
+
+  let facts: MachineFacts | undefined = cached;
+  let factsSource: PlanMachine['facts'] = cached ? 'cached' : 'not needed';
+  const considerParallel = !sample.quick && rest.length >= 2 && budget.cores > 1 - 1e-9;
+  if (considerParallel && !facts) {
+    const measure = options.measure ?? 'auto';
+    if (measure === true || (measure === 'auto' && restSerialMs >= MEASURE_WHEN_MS)) {
+      facts = await measureMachine(home, budget.usable);
+      factsSource = 'measured now';
+    } else factsSource = 'defaults (not measured yet)';
+  }
+  const f = facts ?? DEFAULT_FACTS;
+  const knownImport = fnRef ? moduleImportMs(home, fnRef.module) : undefined;
+  const importMs = knownImport ?? (fnRef && /\.(c|m)?tsx?([?#]|$)/.test(fnRef.module) ? ASSUMED_IMPORT_TS_MS : ASSUMED_IMPORT_JS_MS);
+  const warmNow = fnRef ? pool.warm(fnRef.module) : 0;
+  const mem = freeMemory();
+
+  // Checking items can be sent costs main-thread time per item: measure it on the sample.
+  let checkMs = 0;
+  if (!sample.quick && sample.indices.length > 0) {
+    const t = performance.now();
+    for (const i of sample.indices.slice(0, 5)) transferProblem(items[i]);
+    checkMs = (performance.now() - t) / Math.min(5, sample.indices.length);
+  }
+  const sharedCost = options.shared !== undefined && !sample.quick ? measureShared(options.shared) : { bytes: 0, encodeMs: 0, decodeMs: 0 };
+  const workload: WorkloadStats = {
+    remaining: rest.length,
+    itemMs: sample.itemMs,
+    cv: sample.cv,
+    mainPerItemMs: sample.itemEncodeMs + sample.resultDecodeMs + checkMs,
+    workerPerItemMs: sample.itemDecodeMs + sample.resultEncodeMs,
+    itemBytes: sample.itemBytes,
+    resultBytes: sample.resultBytes,
+    callBytes: sample.callBytes,
+    sharedBytes: sharedCost.bytes,
+    sharedMainMs: sharedCost.encodeMs,
+    sharedWorkerMs: sharedCost.decodeMs,
+  };
+  const capacity: Capacity = {
+    cores: budget.cores,
+    maxWorkers: options.maxWorkers ?? Infinity,
+    startMs: f.workerStartMs + importMs,
+    warmWorkers: warmNow,
+    roundTripMs: f.roundTripMs,
+    pipelinedMs: f.pipelinedMs,
+    freeBytes: mem.free,
+    workerBytes: f.workerBytes,
+  };
+
+  let workers = 0;
+  let chunkSize = Math.max(1, rest.length);
+  let alternatives: Alternative[] = [];
+  let planRestMs = restSerialMs;
+  let startMs = 0;
+  let helpedItems = 0;
+  if (forced) {
+    workers = fnRef ? Math.min(options.workers!, Math.max(0, rest.length)) : 0;
+    chunkSize = options.chunkSize ?? Math.max(1, Math.ceil(rest.length / Math.max(1, workers)));
+    reasons.push(`configuration given by the caller (${workers === 0 ? 'serial' : `${workers} workers × ${chunkSize}`})`);
+  } else if (sample.quick) {
+    reasons.push(`about ${fmt(n * sample.times[0]!)} of work in all: less than a worker costs to start`);
+  } else if (rest.length === 0) {
+    reasons.push('the dry run ran every item');
+  } else if (budget.cores < 2 - 1e-9 && Math.ceil(budget.cores) < 2) {
+    reasons.push(`only 1 core for this map (${budget.reason})`);
+  } else {
+    const choice = choose(workload, capacity);
+    alternatives = [...choice.alternatives];
+    reasons.push(...choice.reasons);
+    if (choice.workers > 0 && choice.chosen) {
+      workers = choice.workers;
+      chunkSize = choice.chunkSize;
+      planRestMs = choice.chosen.totalMs;
+      startMs = choice.chosen.startMs;
+      helpedItems = choice.chosen.helpedItems;
+      reasons.unshift(`${workers} workers pay: ${fmt(restSerialMs)} of work left, worker start ${fmt(capacity.startMs)}`);
+    }
+  }
+
+  // Parallel needs a registered function, sendable items/shared value, and results that come back.
+  if (workers > 0) {
+    let blocker: string | undefined;
+    if (!fnRef) {
+      blocker = `the function is a plain closure, which cannot be sent to a worker: define it with parallel('${label}', fn) at the top level of its module`;
+    } else if (sample.resultProblem) {
+      blocker = `the result of item ${sample.resultProblem.index} cannot be sent back from a worker: ${sample.resultProblem.problem}`;
+    } else if (options.shared !== undefined && transferProblem(options.shared)) {
+      blocker = `the shared value cannot be sent to a worker: ${transferProblem(options.shared)}`;
+    } else {
+      unsendable = findUnsendable(items, rest);
+      if (unsendable.length > 0) blocker = `item ${unsendable[0]!.index} cannot be sent to a worker: ${unsendable[0]!.problem}`;
+    }
+    if (blocker) {
+      if (options.unsendable === 'throw') {
+        const more = unsendable.length > 1 ? ` (and items ${unsendable.slice(1).map((u) => u.index).join(', ')}${unsendable.length >= 5 ? ', …' : ''})` : '';
+        throw new MapSerialisationError(`map '${label}': ${blocker}${more}; nothing beyond the ${sample.indices.length}-item dry run ran`);
+      }
+      reasons.unshift(`running serially: ${blocker} (parallel would be ~${(restSerialMs / planRestMs).toFixed(2)}× with ${workers} workers)`);
+      warnings.push(blocker);
+      workers = 0;
+      chunkSize = Math.max(1, rest.length);
+      planRestMs = restSerialMs;
+      startMs = 0;
+      helpedItems = 0;
+    }
+  }
+  if (workers === 0 && reasons.length === 0) reasons.push('serial');
+
+  const serialMs = sampleCompute + restSerialMs;
+  const planMs = sample.wallMs + planRestMs;
+  const data: MapPlanData = {
+    label,
+    items: n,
+    mode: workers > 0 ? 'parallel' : 'serial',
+    workers,
+    chunkSize,
+    chunks: workers > 0 ? Math.ceil(Math.max(0, rest.length - helpedItems) / chunkSize) : 0,
+    estimate: { serialMs, planMs, speedup: serialMs / Math.max(planMs, 1e-6), startMs, helpedItems },
+    sample: sampleSummary(sample),
+    machine: {
+      cores: budget.cores,
+      budgetReason: budget.reason,
+      online: budget.online,
+      cgroup: budget.cgroup ?? null,
+      freeBytes: mem.free,
+      facts: factsSource,
+      measuredAt: facts?.measuredAt ?? null,
+      workerStartMs: f.workerStartMs,
+      importMs,
+      importKnown: knownImport !== undefined,
+      roundTripMs: f.roundTripMs,
+      pipelinedMs: f.pipelinedMs,
+      workerBytes: f.workerBytes,
+      warmWorkers: warmNow,
+    },
+    reasons,
+    alternatives,
+    warnings,
+    unsendable,
+    realised: null,
+  };
+  const state: Omit<ExecState, 'progress'> = {
+    label,
+    items,
+    results,
+    rest,
+    fn: fn as ExecState['fn'],
+    shared: options.shared,
+    async: sample.async || n === 0,
+    itemMs: sample.itemMs,
+    signal: options.signal,
+  };
+  const codecItems = workers > 0 && anyNeedsCodec(items, rest);
+  return new MapPlan<R>(data, state as ExecState, fnRef, codecItems, options, home);
+}
+
+function measureShared(value: unknown): { bytes: number; encodeMs: number; decodeMs: number } {
+  try {
+    let t = performance.now();
+    const bytes = serialize(encodeForTransfer(value));
+    const encodeMs = performance.now() - t;
+    t = performance.now();
+    deserialize(bytes);
+    return { bytes: bytes.byteLength, encodeMs, decodeMs: performance.now() - t };
+  } catch {
+    return { bytes: 0, encodeMs: 0, decodeMs: 0 };
+  }
+}
+
+function fmt(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms >= 10 ? 0 : 2)} ms`;
+}
+
+/**
+ * Maps `fn` over `items` with a planned number of workers and chunk size; resolves with the
+ * results in item order. A failing item rejects with a MapItemError naming its index.
+ */
+export async function map<I, R, S = undefined>(items: readonly I[], fn: AnyFn<I, R, S>, options: MapOptions<S> = {}): Promise<R[]> {
+  const plan = await planMap(items, fn, options);
+  options.onPlan?.(plan.toJSON());
+  if (options.explain) {
+    const text = plan.explain();
+    if (typeof options.explain === 'function') options.explain(text);
+    else process.stderr.write(`${text}\n`);
+  }
+  return plan.run();
+}
+
+/**
+ * Runs a map with a fixed configuration and no dry run (benchmarks, and callers that already know
+ * the answer): `workers: 0` is a plain loop in this thread.
+ */
+export async function mapWith<I, R, S = undefined>(
+  items: readonly I[],
+  fn: ParallelFn<I, R, S>,
+  config: { readonly workers: number; readonly chunkSize: number; readonly shared?: S; readonly itemMs?: number },
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  const rest = new Int32Array(items.length);
+  for (let i = 0; i < rest.length; i++) rest[i] = i;
+  const state: ExecState = {
+    label: fn.parallelName,
+    items,
+    results,
+    rest,
+    fn: fn as ExecState['fn'],
+    shared: config.shared,
+    async: true,
+    itemMs: config.itemMs ?? 0.01,
+    progress: new ProgressTracker(fn.parallelName, items.length, undefined),
+  };
+  if (config.workers === 0) await runSerial(state);
+  else await runParallel(state, mapPool(), fn, config.workers, config.chunkSize, anyNeedsCodec(items));
+  return results;
+}

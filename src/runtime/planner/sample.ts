@@ -1,0 +1,189 @@
+/**
+ * The dry run: runs a few items (spread over the list, so sorted data is sampled fairly) in this
+ * thread, timing each, and measures what sending them to a worker would cost. The sampled items'
+ * results are kept: the dry run is part of the work, not extra work.
+ */
+import { getHeapStatistics } from 'node:v8';
+import { deserialize, serialize } from 'node:v8';
+import { encodeForTransfer, transferProblem } from './transport.js';
+
+/** What the dry run measured. */
+export interface SampleStats {
+  /** Positions of the items that ran, in the order they ran. */
+  readonly indices: readonly number[];
+  /** Compute time of each (ms), same order. */
+  readonly times: readonly number[];
+  /** Mean compute per item (ms), leaving out the first call when there are enough others (JIT warm-up). */
+  readonly itemMs: number;
+  /** Coefficient of variation of the compute time; `cvKnown` false when too few items ran to tell. */
+  readonly cv: number;
+  readonly cvKnown: boolean;
+  readonly firstMs: number;
+  /** The function returned promises. */
+  readonly async: boolean;
+  /** Serialise + deserialise per item and per result (ms), bytes per item and result. */
+  readonly itemEncodeMs: number;
+  readonly itemDecodeMs: number;
+  readonly resultEncodeMs: number;
+  readonly resultDecodeMs: number;
+  readonly itemBytes: number;
+  readonly resultBytes: number;
+  /** Largest heap growth over one call (bytes; a rough upper bound of what a call allocates). */
+  readonly callBytes: number;
+  /** Wall time of the whole dry run, measuring included. */
+  readonly wallMs: number;
+  /** A sampled result that cannot be sent back from a worker, with its index. */
+  readonly resultProblem?: { readonly index: number; readonly problem: string };
+  /** The run stopped after one item because the whole list is obviously too small to split. */
+  readonly quick: boolean;
+}
+
+export interface SampleOptions {
+  /** Items to sample (default 5). */
+  readonly size: number;
+  /** Below this total (n × first item's time, ms), stop after one item: nothing could pay for a worker. */
+  readonly quickMs: number;
+}
+
+/**
+ * Low-discrepancy positions (golden-ratio sequence): any prefix is spread over the list, so
+ * sorted or clustered items are sampled fairly and the sample can grow without repeats.
+ */
+export function* spreadIndices(n: number): Generator<number> {
+  const seen = new Set<number>();
+  const phi = 0.6180339887498949;
+  let x = 0.5;
+  for (let guard = 0; seen.size < n && guard < 4 * n + 16; guard++) {
+    const i = Math.min(n - 1, Math.floor(x * n));
+    x = (x + phi) % 1;
+    if (seen.has(i)) continue;
+    seen.add(i);
+    yield i;
+  }
+  for (let i = 0; i < n && seen.size < n; i++) if (!seen.has(i)) yield i;
+}
+
+function meanStd(values: readonly number[]): { mean: number; std: number } {
+  const mean = values.reduce((s, v) => s + v, 0) / Math.max(1, values.length);
+  const variance = values.reduce((s, v) => s + (v - mean) ** 2, 0) / Math.max(1, values.length - 1);
+  return { mean, std: Math.sqrt(variance) };
+}
+
+function timeCodec(value: unknown): { encodeMs: number; decodeMs: number; bytes: number } {
+  let t = performance.now();
+  const bytes = serialize(encodeForTransfer(value));
+  const encodeMs = performance.now() - t;
+  t = performance.now();
+  deserialize(bytes);
+  return { encodeMs, decodeMs: performance.now() - t, bytes: bytes.byteLength };
+}
+
+/** Stop the sample early once it took this share of the projected whole and at least HEAVY_MS (heavy items). */
+const HEAVY_SHARE = 0.05;
+const HEAVY_MS = 20;
+/** For cheap items, grow the sample up to this much time (ms) for a stable estimate ... */
+const CHEAP_SAMPLE_MS = 1;
+/** ... but to no more than this many items, nor this share of the list. */
+const CHEAP_MAX_ITEMS = 1000;
+const CHEAP_MAX_SHARE = 0.02;
+
+/**
+ * Runs the dry run over `items`, writing sampled results into `results`. `call` runs one item and
+ * returns its result (awaited when the function is async).
+ */
+export async function dryRun(
+  items: readonly unknown[],
+  results: unknown[],
+  call: (item: unknown, index: number) => unknown,
+  options: SampleOptions,
+): Promise<SampleStats> {
+  const started = performance.now();
+  const n = items.length;
+  const indices: number[] = [];
+  const times: number[] = [];
+  let callBytes = 0;
+  let isAsync = false;
+  const positions = spreadIndices(n);
+  const measured = Math.min(options.size, n);
+  let quick = false;
+  for (;;) {
+    const next = positions.next();
+    if (next.done) break;
+    const i = next.value;
+    const track = indices.length < measured;
+    const heapBefore = track ? getHeapStatistics().used_heap_size : 0;
+    const t0 = performance.now();
+    let r = call(items[i], i);
+    if (r !== null && typeof r === 'object' && typeof (r as PromiseLike<unknown>).then === 'function') {
+      isAsync = true;
+      r = await r;
+    }
+    const dt = performance.now() - t0;
+    if (track) callBytes = Math.max(callBytes, getHeapStatistics().used_heap_size - heapBefore);
+    results[i] = r;
+    indices.push(i);
+    times.push(dt);
+    const k = indices.length;
+    if (k === 1 && n * dt < options.quickMs) {
+      quick = true;
+      break;
+    }
+    const sampleMs = times.reduce((s, v) => s + v, 0);
+    const projected = (sampleMs / k) * n;
+    if (sampleMs >= HEAVY_MS && sampleMs >= HEAVY_SHARE * projected) break;
+    if (k >= measured && (sampleMs >= CHEAP_SAMPLE_MS || k >= Math.min(CHEAP_MAX_ITEMS, Math.max(measured, Math.floor(CHEAP_MAX_SHARE * n))))) break;
+  }
+  const k = indices.length;
+  // Leave out JIT warm-up: the first call, and with enough items the whole first half (code still tiering up).
+  const steady = k >= 8 ? times.slice(Math.floor(k / 2)) : k >= 3 ? times.slice(1) : times;
+  const { mean, std } = meanStd(steady);
+  const base = {
+    indices,
+    times,
+    itemMs: mean,
+    cv: steady.length >= 2 && mean > 0 ? std / mean : 0.5,
+    cvKnown: steady.length >= 2,
+    firstMs: times[0] ?? 0,
+    async: isAsync,
+    callBytes: Math.max(0, callBytes),
+    quick,
+  };
+  if (quick) {
+    return { ...base, itemEncodeMs: 0, itemDecodeMs: 0, resultEncodeMs: 0, resultDecodeMs: 0, itemBytes: 0, resultBytes: 0, wallMs: performance.now() - started };
+  }
+  // Serialisation on the first few sampled items and their results.
+  const codecOn = indices.slice(0, measured);
+  const sums = { itemEncodeMs: 0, itemDecodeMs: 0, resultEncodeMs: 0, resultDecodeMs: 0, itemBytes: 0, resultBytes: 0 };
+  let resultProblem: SampleStats['resultProblem'];
+  for (const i of codecOn) {
+    const problem = transferProblem(results[i]);
+    if (problem) {
+      resultProblem ??= { index: i, problem };
+      continue;
+    }
+    try {
+      const a = timeCodec(items[i]);
+      sums.itemEncodeMs += a.encodeMs;
+      sums.itemDecodeMs += a.decodeMs;
+      sums.itemBytes += a.bytes;
+    } catch {
+      // Reported by the full item check before anything is sent.
+    }
+    const b = timeCodec(results[i]);
+    sums.resultEncodeMs += b.encodeMs;
+    sums.resultDecodeMs += b.decodeMs;
+    sums.resultBytes += b.bytes;
+  }
+  const m = Math.max(1, codecOn.length);
+  return {
+    ...base,
+    itemEncodeMs: sums.itemEncodeMs / m,
+    itemDecodeMs: sums.itemDecodeMs / m,
+    resultEncodeMs: sums.resultEncodeMs / m,
+    resultDecodeMs: sums.resultDecodeMs / m,
+    itemBytes: sums.itemBytes / m,
+    resultBytes: sums.resultBytes / m,
+    resultProblem,
+    wallMs: performance.now() - started,
+  };
+}
