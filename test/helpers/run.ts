@@ -1,7 +1,7 @@
 /** Test helpers: run a fixture flow into a throwaway store and read back what it recorded. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { runFlow, type RunFlowOptions, type RunFlowResult } from '../../src/index.js';
 import { openStore, type Store } from '../../src/store/home.js';
 import type { TaskRecord } from '../../src/store/types.js';
@@ -34,7 +34,7 @@ export async function runFixture(
   options: Partial<RunFlowOptions> & { home?: string } = {},
 ): Promise<RecordedRun> {
   const home = options.home ?? tempHome().home;
-  const result = await runFlow({ maxWorkers: 2, env: {}, ...options, file: join(FIXTURES, fixture), home });
+  const result = await runFlow({ maxWorkers: 2, env: {}, ...options, file: resolve(FIXTURES, fixture), home });
   const store = openStore(home);
   const tasks = await store.meta.listTasks(result.runId, { limit: 1_000_000 });
   const artifact = async (task: TaskRecord, name: string): Promise<unknown> => {
