@@ -22,6 +22,7 @@ import type { RunFinishedInfo, RunObserver, TaskFailureReport } from './observer
 import type { Executor, RunInfo, TaskRecordEvent } from './protocol.js';
 import { RunSetupError } from './errors.js';
 import { ResumePlan } from './resume.js';
+import './planner/context.js';
 
 export { RunSetupError } from './errors.js';
 

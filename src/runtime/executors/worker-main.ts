@@ -7,6 +7,7 @@ import { openBlobStore, openLogStore } from '../../store/home.js';
 import { loadFlowFile } from '../loader.js';
 import { toErrorRecord, type FromWorker, type ToWorker } from '../protocol.js';
 import { foreachListNames, runTask, type TaskRunnerDeps } from '../task-runner.js';
+import '../planner/context.js';
 
 let deps: TaskRunnerDeps | undefined;
 let listNames = new Set<string>();

@@ -54,6 +54,8 @@ export interface ExecState {
   readonly itemMs: number;
   readonly progress: ProgressTracker;
   readonly signal?: AbortSignal;
+  /** The main thread runs items while no worker is ready (default true). */
+  readonly mainHelps?: boolean;
 }
 
 export interface ExecOutcome {
@@ -142,6 +144,8 @@ export async function runParallel(
   let computeMs = 0;
   let chunkIds = 0;
   let mainRunning = false;
+  /** Workers still starting or importing (neither usable nor dropped yet). */
+  let starting = workers.length;
   let settled = false;
   let resolveRun!: () => void;
   let rejectRun!: (error: Error) => void;
@@ -226,7 +230,7 @@ export async function runParallel(
             computeMs += await runHere(state, returned, 0, returned.length);
             mainItems += returned.length;
             left -= returned.length;
-          } else if (usable.size === 0 && front < back) {
+          } else if (usable.size === 0 && front < back && (state.mainHelps !== false || starting === 0)) {
             const from = Math.max(front, back - slice);
             computeMs += await runHere(state, rest, from, back);
             mainItems += back - from;
@@ -259,12 +263,14 @@ export async function runParallel(
     try {
       await w.ready;
     } catch (error) {
+      starting--;
       dropWorker(w, `a map worker failed to start: ${(error as Error).message}`);
       return;
     }
     const hadModule = w.hasModule(fnRef.module);
     const loaded = await w.load(fnRef.module);
     if (settled) return;
+    starting--;
     if (!loaded.ok) {
       dropWorker(w, `a map worker could not import ${fnRef.module}: ${loaded.error.name}: ${loaded.error.message}; the main thread ran its items`);
       return;

@@ -286,7 +286,7 @@ export async function planMap<I, R, S = undefined>(items: readonly I[], fn: AnyF
   let startMs = 0;
   let helpedItems = 0;
   if (forced) {
-    workers = fnRef ? Math.min(options.workers!, Math.max(0, rest.length)) : 0;
+    workers = Math.min(options.workers!, Math.max(0, rest.length));
     chunkSize = options.chunkSize ?? Math.max(1, Math.ceil(rest.length / Math.max(1, workers)));
     reasons.push(`configuration given by the caller (${workers === 0 ? 'serial' : `${workers} workers × ${chunkSize}`})`);
   } else if (sample.quick) {
@@ -381,6 +381,7 @@ export async function planMap<I, R, S = undefined>(items: readonly I[], fn: AnyF
     async: sample.async || n === 0,
     itemMs: sample.itemMs,
     signal: options.signal,
+    mainHelps: options.mainThreadHelps,
   };
   const codecItems = workers > 0 && anyNeedsCodec(items, rest);
   return new MapPlan<R>(data, state as ExecState, fnRef, codecItems, options, home);
@@ -425,7 +426,7 @@ export async function map<I, R, S = undefined>(items: readonly I[], fn: AnyFn<I,
 export async function mapWith<I, R, S = undefined>(
   items: readonly I[],
   fn: ParallelFn<I, R, S>,
-  config: { readonly workers: number; readonly chunkSize: number; readonly shared?: S; readonly itemMs?: number },
+  config: { readonly workers: number; readonly chunkSize: number; readonly shared?: S; readonly itemMs?: number; readonly mainThreadHelps?: boolean },
 ): Promise<R[]> {
   const results = new Array<R>(items.length);
   const rest = new Int32Array(items.length);
@@ -440,6 +441,7 @@ export async function mapWith<I, R, S = undefined>(
     async: true,
     itemMs: config.itemMs ?? 0.01,
     progress: new ProgressTracker(fn.parallelName, items.length, undefined),
+    mainHelps: config.mainThreadHelps,
   };
   if (config.workers === 0) await runSerial(state);
   else await runParallel(state, mapPool(), fn, config.workers, config.chunkSize, anyNeedsCodec(items));

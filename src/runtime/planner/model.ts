@@ -221,9 +221,11 @@ export function choose(w: WorkloadStats, c: Capacity): Choice {
       chunkSize: best.chunkSize,
       totalMs: best.totalMs,
       reason:
-        gain < 1
-          ? `slower than serial: ${best.startMs > serialMs * 0.5 ? `worker start-up alone (${ms(best.startMs)}) is ${(best.startMs / serialMs).toFixed(1)}× the remaining work` : 'overheads exceed the gain'}`
-          : `only ${gain.toFixed(2)}× estimated: below the ${(1 / (1 - MIN_GAIN)).toFixed(2)}× needed to be worth the risk`,
+        best.helpedItems >= w.remaining
+          ? `slower than serial: worker start-up alone (${ms(best.startMs)}) is longer than the ${ms(serialMs)} of work left`
+          : gain < 1
+            ? 'slower than serial: overheads exceed the gain'
+            : `only ${gain.toFixed(2)}× estimated: below the ${(1 / (1 - MIN_GAIN)).toFixed(2)}× needed to be worth the risk`,
     });
     reasons.push(gain < 1 ? 'parallel would not pay' : 'parallel would barely pay');
   } else {

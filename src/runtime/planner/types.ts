@@ -100,6 +100,8 @@ export interface MapOptions<S = unknown> {
   /** Measure the machine when it never was: 'auto' (default: when the work is long enough to be worth it), true, false. */
   readonly measure?: boolean | 'auto';
   readonly signal?: AbortSignal;
+  /** Whether the main thread runs items itself while workers start (default true; false makes workers run every chunk). */
+  readonly mainThreadHelps?: boolean;
   /** Receives the plan with its realised figures after the run (the runtime records it with the task). */
   readonly onRealised?: (plan: MapPlanData) => void;
 }

@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { map, mapPool, MapItemError, MapSerialisationError, planMap, type MapProgress } from '../../../src/runtime/planner/index.js';
+import { addShared, asyncDouble, failOn7, nested, norm, Point, square, toPoint } from './fixtures/fns.js';
+
+const home = mkdtempSync(join(tmpdir(), 'sluice-planner-'));
+after(async () => {
+  await mapPool().shutdown();
+  rmSync(home, { recursive: true, force: true });
+});
+const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+
+test('a forced parallel map returns every result in item order, from workers and the dry run alike', async () => {
+  const plan = await planMap(range(40), square, { home, workers: 2, mainThreadHelps: false, chunkSize: 3 });
+  assert.equal(plan.mode, 'parallel');
+  assert.equal(plan.workers, 2);
+  const results = await plan.run();
+  assert.deepEqual(results, range(40).map((x) => x * x));
+  const realised = plan.realised!;
+  const sampled = plan.toJSON().sample.items;
+  assert.equal(realised.mainItems, sampled, 'only the dry run ran in this thread');
+  assert.equal(realised.workerItems, 40 - sampled);
+  assert.ok(realised.workersUsed >= 1 && realised.workersUsed <= 2);
+});
+
+test('the shared value reaches every call, sent once per worker', async () => {
+  const results = await map(range(20), addShared, { home, workers: 2, mainThreadHelps: false, chunkSize: 4, shared: { offset: 100 } });
+  assert.deepEqual(results, range(20).map((x) => x + 100));
+});
+
+test('a failing item rejects with its index, from a worker or from the main thread', async () => {
+  await assert.rejects(map(range(30), failOn7, { home, workers: 2, mainThreadHelps: false, chunkSize: 2 }), (error: unknown) => {
+    assert.ok(error instanceof MapItemError);
+    assert.equal(error.index, 7);
+    assert.match(error.message, /map 'test\.failOn7': item 7 of 30 failed: RangeError: x must not be 7/);
+    return true;
+  });
+  await assert.rejects(map(range(30), failOn7, { home, workers: 0 }), (error: unknown) => error instanceof MapItemError && error.index === 7);
+});
+
+test('class instances with a codec travel to and from workers as instances', async () => {
+  const points = await map(range(12), toPoint, { home, workers: 2, mainThreadHelps: false, chunkSize: 2 });
+  assert.ok(points.every((p) => p instanceof Point));
+  assert.deepEqual(points.map((p) => [p.x, p.y]), range(12).map((x) => [x, -x]));
+  const norms = await map(points, norm, { home, workers: 2, mainThreadHelps: false, chunkSize: 5 });
+  assert.deepEqual(norms, range(12).map((x) => Math.hypot(x, x)));
+});
+
+test('async functions are awaited in workers and in the main thread', async () => {
+  assert.deepEqual(await map(range(10), asyncDouble, { home, workers: 2, mainThreadHelps: false, chunkSize: 3 }), range(10).map((x) => 2 * x));
+  assert.deepEqual(await map(range(10), asyncDouble, { home, workers: 0 }), range(10).map((x) => 2 * x));
+});
+
+test('items that cannot be sent to a worker: serial with a warning by default, an error before running them on request', async () => {
+  const items: unknown[] = range(10).map((i) => ({ i, ...(i === 6 ? { f: () => i } : {}) }));
+  const fn = (await import('./fixtures/fns.js')).square as unknown as (item: unknown) => unknown;
+  const plan = await planMap(items, fn, { home, workers: 2, mainThreadHelps: false, chunkSize: 2, sample: 1 });
+  assert.equal(plan.mode, 'serial');
+  assert.match(plan.explain(), /item 6 cannot be sent to a worker: f is a function/);
+  assert.deepEqual(plan.toJSON().unsendable.map((u) => u.index), [6]);
+  await assert.rejects(planMap(items, fn, { home, workers: 2, mainThreadHelps: false, chunkSize: 2, sample: 1, unsendable: 'throw' }), (error: unknown) => {
+    assert.ok(error instanceof MapSerialisationError);
+    assert.match(error.message, /item 6 cannot be sent to a worker/);
+    return true;
+  });
+});
+
+test('a plain closure is planned and explained but runs serially', async () => {
+  const plan = await planMap(range(10), (x: number) => x + 1, { home, workers: 2, mainThreadHelps: false, chunkSize: 2 });
+  assert.equal(plan.mode, 'serial');
+  assert.match(plan.explain(), /plain closure, which cannot be sent to a worker: define it with parallel\(/);
+  assert.deepEqual(await plan.run(), range(10).map((x) => x + 1));
+});
+
+test('progress callbacks end at the total', async () => {
+  const seen: MapProgress[] = [];
+  await map(range(50), square, { home, workers: 2, mainThreadHelps: false, chunkSize: 5, onProgress: (p) => seen.push(p) });
+  assert.ok(seen.length >= 1);
+  const last = seen[seen.length - 1]!;
+  assert.equal(last.done, 50);
+  assert.equal(last.total, 50);
+  assert.ok(seen.every((p, i) => i === 0 || p.done >= seen[i - 1]!.done), 'progress never goes backwards');
+});
+
+test('tiny work is never sent to workers, and a map inside a map worker runs serially', async () => {
+  const plan = await planMap(range(100), square, { home });
+  assert.equal(plan.mode, 'serial');
+  assert.equal(plan.toJSON().sample.items, 1, 'one item was enough to tell');
+  const inner = await map([1, 2], nested, { home, workers: 2, mainThreadHelps: false, chunkSize: 1, shared: { home } });
+  for (const r of inner) assert.match(r.mode, /^serial: .*inside a map worker|^serial: about/);
+});
+
+test('bad options name the option', async () => {
+  await assert.rejects(map(range(3), square, { home, chunkSize: 0 }), /option chunkSize must be an integer >= 1, got 0/);
+  await assert.rejects(map('abc' as unknown as number[], square, { home }), /items must be an array, got string/);
+});
