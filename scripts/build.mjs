@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds dist/ from src/ (and, once it exists, the web UI). Run by `npm install` through `prepare`.
+// Builds dist/ from src/ and the web UI (ui/ → dist/ui). Run by `npm install` through `prepare`.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -21,3 +21,19 @@ rmSync(join(root, 'dist'), { recursive: true, force: true });
 run('tsc', process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json']);
 const bin = join(root, 'dist', 'cli', 'main.js');
 if (existsSync(bin)) chmodSync(bin, 0o755);
+
+// The web UI: type-check it, then bundle it with Vite into dist/ui (served by `sluice ui`).
+// Vite and React are devDependencies: without them (a production install) the UI step is skipped.
+const vitePackage = (() => {
+  try {
+    return require.resolve('vite/package.json');
+  } catch {
+    return undefined;
+  }
+})();
+if (vitePackage) {
+  run('tsc (ui)', process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join('ui', 'tsconfig.json')]);
+  run('vite (ui)', process.execPath, [join(dirname(vitePackage), 'bin', 'vite.js'), 'build', 'ui', '--logLevel', 'warn']);
+} else {
+  console.warn('build: vite is not installed; skipping the web UI (sluice ui will say it is not built)');
+}
