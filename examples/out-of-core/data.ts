@@ -34,6 +34,11 @@ export interface Problem extends ProblemOptions {
   readonly scale: Float64Array;
 }
 
+/** The problem the example trains on: 6 informative and 4 redundant features, the rest noise. */
+export function problemOptions(nFeatures: number): ProblemOptions {
+  return { nFeatures, nInformative: 6, nRedundant: 4, classSep: 1.5, flipY: 0.03 };
+}
+
 export function makeProblem(seed: number, options: ProblemOptions): Problem {
   const { nFeatures, nInformative, nRedundant, classSep } = options;
   if (nInformative < 1 || nInformative + nRedundant > nFeatures) {

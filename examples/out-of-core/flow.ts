@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { flow, param } from 'sluice';
 import { Matrix, SGDClassifier, StandardScaler, StreamingClassificationMetrics } from 'sluice/ml';
 import { featureNames, mergeScalers, readChunk, writeChunk, type ChunkSpec } from './chunks.js';
-import { makeProblem, sampleChunk } from './data.js';
+import { makeProblem, problemOptions, sampleChunk } from './data.js';
 import { startMemoryMeter } from './memory.js';
 import { renderCurve, type CurvePoint } from './report.js';
 
@@ -50,7 +50,7 @@ export default flow('OutOfCore', {
       const rows = role === 'train' ? Math.min(chunkRows, params.rows - i * chunkRows) : chunkRows;
       specs.push({ index: i, role, rows, seed: params.seed + 1 + i, path: join(dir, `chunk-${String(i).padStart(4, '0')}.arrow`) });
     }
-    const problem = makeProblem(params.seed, { nFeatures: params.features, nInformative: 6, nRedundant: 4, classSep: 1.5, flipY: 0.03 });
+    const problem = makeProblem(params.seed, problemOptions(params.features));
     console.log(`${params.rows.toLocaleString('en-US')} training rows in ${params.chunks} chunks of ≤ ${chunkRows.toLocaleString('en-US')} (+ ${params.evalChunks} held out) under ${dir}`);
     return { dataDir: dir, specs, problem };
   })
