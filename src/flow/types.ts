@@ -45,6 +45,19 @@ export interface StepContextBase<P extends ParamSpecs> {
   artifact<T = unknown>(name: string): T;
   /** Whether an upstream artifact with this name is visible here. */
   has(name: string): boolean;
+  /**
+   * Checkpoints inside a long task: a retried or resumed attempt of this task `load()`s the last
+   * state `save()`d (by an earlier attempt, or by the same task of the run being resumed).
+   */
+  readonly checkpoint: { save(state: unknown): unknown; load<T = unknown>(): T | undefined };
+  /**
+   * A circuit breaker shared by all tasks of this run on this machine: closed → open after
+   * `failureThreshold` consecutive failures → one half-open probe after `cooldownMs`.
+   */
+  breaker(
+    name: string,
+    options?: { readonly failureThreshold?: number; readonly cooldownMs?: number; readonly halfOpenMax?: number; readonly isFailure?: (error: unknown) => boolean },
+  ): { call<T>(fn: () => T | Promise<T>): Promise<T>; state(): 'closed' | 'open' | 'half-open' };
 }
 
 /** A join's view of one incoming path: its artifacts (lazy) plus where it came from. */

@@ -6,6 +6,8 @@ import { readOnlyParams } from '../flow/params.js';
 import type { CurrentTask, ForeachLevel, JoinInput, MergeOptions } from '../flow/types.js';
 import type { ArtifactStore } from '../store/types.js';
 import { loadValue, type StoredValue } from '../store/values.js';
+import { circuitBreaker, type CircuitBreakerOptions } from './breaker.js';
+import { checkpointStore, type CheckpointStore } from './checkpoint.js';
 import type { ArtifactMap, RunInfo, TaskSpec } from './protocol.js';
 
 /** Names the context itself uses; they cannot be artifact names. */
@@ -27,6 +29,7 @@ export const RESERVED_NAMES = new Set([
   'map',
   'registerModel',
   'emit',
+  'breaker',
   'failures',
   'then',
   'constructor',
@@ -77,6 +80,7 @@ export function buildContext(
   blobs: ArtifactStore,
   isJoin: boolean,
   extend: (base: Record<string, unknown>) => void = () => {},
+  emit: (kind: string, data: unknown) => void = () => {},
 ): BuiltContext {
   const outputs = new Map<string, PendingOutput>();
   const reads = { params: new Set<string>(), artifacts: new Map<string, string>() };
@@ -173,6 +177,33 @@ export function buildContext(
     base.has = (name: string) => outputs.has(name) || name in spec.artifacts;
   }
 
+  let checkpoints: CheckpointStore | undefined;
+  Object.defineProperty(base, 'checkpoint', {
+    enumerable: true,
+    get: () =>
+      (checkpoints ??= checkpointStore({
+        home: run.home,
+        blobs,
+        flow: run.flow,
+        runId: run.runId,
+        step: spec.step,
+        taskId: spec.taskId,
+        attempt: spec.attempt,
+        fallback: spec.checkpointFallback,
+      })),
+  });
+  base.breaker = (name: string, options: Omit<CircuitBreakerOptions, 'onStateChange'> = {}) =>
+    circuitBreaker(
+      name,
+      {
+        ...options,
+        onStateChange: (from, to, reason) => {
+          console.log(`[breaker ${name}] ${from} → ${to}: ${reason}`);
+          emit('event', { kind: 'breaker-state', payload: { breaker: name, from, to, reason } });
+        },
+      },
+      { home: run.home, flow: run.flow, runId: run.runId },
+    );
   extend(base);
   const ctx = new Proxy(base, {
     get(target, key, receiver) {

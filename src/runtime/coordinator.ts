@@ -262,6 +262,7 @@ export class Coordinator {
       joinInputs: plan.joinInputs,
       joinFailures: plan.joinFailures,
       env: Object.keys(env).length > 0 ? env : undefined,
+      checkpointFallback: this.checkpointFallback(task),
     });
     if (options.timeout) {
       const seconds = options.timeout.seconds;
@@ -281,6 +282,11 @@ export class Coordinator {
           workerId: task.workerId ?? 'unknown',
         }),
     );
+  }
+
+  private checkpointFallback(task: LiveTask): { runId: string; taskId: number } | undefined {
+    const origin = this.deps.resume?.originOf(task.identity);
+    return origin && origin.step === task.plan.step ? { runId: origin.runId, taskId: origin.taskId } : undefined;
   }
 
   /** Kills a running attempt for a limit it broke; the executor then reports it failed. */

@@ -50,6 +50,8 @@ export interface TaskSpec {
   readonly joinFailures?: readonly JoinFailureSpec[];
   /** Environment variables set while the task runs (step `env`, CUDA_VISIBLE_DEVICES). */
   readonly env?: Readonly<Record<string, string>>;
+  /** In a resumed run: the origin's task at the same position, whose checkpoints this task may load. */
+  readonly checkpointFallback?: { readonly runId: string; readonly taskId: number };
 }
 
 export interface TaskSuccess {

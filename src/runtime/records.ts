@@ -49,7 +49,17 @@ export interface RecordSource {
 /** Turns records of one kind into metadata writes; throwing rejects the batch with its message. */
 export type RecordHandler = (source: RecordSource, records: readonly TaskRecordEvent[]) => WriteOp[];
 
-const handlers = new Map<string, RecordHandler>();
+const handlers = new Map<string, RecordHandler>([
+  // Built in: a task's own entries in the run's event feed (breaker state changes, ...).
+  [
+    'event',
+    (source, records) =>
+      records.map((r) => {
+        const { kind, payload } = r.data as { kind: string; payload: Record<string, unknown> };
+        return { op: 'event' as const, runId: source.runId, time: r.time, kind, payload: { step: source.step, taskId: source.taskId, ...payload } };
+      }),
+  ],
+]);
 
 /** Registers the coordinator-side handler for a record kind (one per kind). */
 export function registerRecordHandler(kind: string, handler: RecordHandler): void {

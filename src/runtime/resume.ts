@@ -66,6 +66,11 @@ export class ResumePlan {
     return new ResumePlan(meta, origin, byIdentity, from === undefined ? new Set() : downstreamOf(graph, from), params);
   }
 
+  /** The origin's task at this position, whatever its status (a re-run continues from its checkpoints). */
+  originOf(identity: string): TaskRecord | undefined {
+    return this.byIdentity.get(identity);
+  }
+
   /** The origin task to clone for this new task, when its inputs are unchanged. */
   async match(
     identity: string,

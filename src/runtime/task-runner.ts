@@ -76,7 +76,7 @@ export async function runTask(deps: TaskRunnerDeps, spec: TaskSpec, listNames: S
   try {
     const { ctx, outputs, reads: tracked } = buildContext(deps.run, spec, blobs, node.kind === 'join', (base) => {
       for (const extension of extensions) extension(base, { run: deps.run, spec, emit });
-    });
+    }, emit);
     reads = tracked;
     meter.userStart();
     let returned: unknown;

@@ -6,19 +6,7 @@
  * nothing. Everything is synchronous: step code loads artifacts through plain property access.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  fstatSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readSync,
-  renameSync,
-  statSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, readdirSync, renameSync, statSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { BlobNotFoundError, StoreError } from '../errors.js';
 import type { ArtifactStore, BlobRef } from '../types.js';
@@ -70,7 +58,16 @@ export class FsArtifactStore implements ArtifactStore {
       bytes += chunk.byteLength;
     }
     const digest = hash.digest('hex');
-    if (this.has(digest)) return { digest, bytes };
+    if (this.has(digest)) {
+      // Refresh its time: GC spares blobs newer than the oldest running run, and this one is in use again.
+      const now = new Date();
+      try {
+        utimesSync(this.pathOf(digest), now, now);
+      } catch {
+        // Deleted in between: fall through and write it again.
+      }
+      if (this.has(digest)) return { digest, bytes };
+    }
 
     const path = this.pathOf(digest);
     const dir = join(this.root, digest.slice(0, 2), digest.slice(2, 4));
