@@ -23,6 +23,7 @@ import type { Executor, RunInfo, TaskRecordEvent } from './protocol.js';
 import { RunSetupError } from './errors.js';
 import { ResumePlan } from './resume.js';
 import './planner/context.js';
+import '../track/runtime.js';
 
 export { RunSetupError } from './errors.js';
 

@@ -8,6 +8,7 @@ import { loadFlowFile } from '../loader.js';
 import { toErrorRecord, type FromWorker, type ToWorker } from '../protocol.js';
 import { foreachListNames, runTask, type TaskRunnerDeps } from '../task-runner.js';
 import '../planner/context.js';
+import '../../track/runtime.js';
 
 let deps: TaskRunnerDeps | undefined;
 let listNames = new Set<string>();

@@ -1,0 +1,40 @@
+/**
+ * The side-channel record kinds tracking uses between a task (which emits them) and the
+ * coordinator (whose handlers turn them into metadata writes). Payloads are compact tuples where
+ * volume matters: a metric point is `[key, value, step]` or `[key, value, step, timestamp]`
+ * (the record's own time is the default timestamp).
+ */
+import type { AliasChangeInput, GateSpec, ModelSignature, StoredPointer } from '../store/tracking/types.js';
+
+export const RECORD_KINDS = {
+  metric: 'track.metric',
+  param: 'track.param',
+  tag: 'track.tag',
+  model: 'track.model',
+  alias: 'track.alias',
+} as const;
+
+export type MetricRecordData = readonly [key: string, value: number, step: number, timestamp?: number];
+export type ParamRecordData = readonly [key: string, value: unknown];
+export type TagRecordData = readonly [key: string, value: string];
+
+/** A registration as a task sends it; the coordinator adds the time. */
+export interface ModelRecordData {
+  readonly name: string;
+  readonly token: string;
+  readonly createdBy: string;
+  readonly source: string;
+  readonly pathspec: string;
+  readonly artifact: StoredPointer;
+  readonly inputs: Readonly<Record<string, string>>;
+  readonly metrics: Readonly<Record<string, number>>;
+  readonly signature: ModelSignature | null;
+  readonly example: StoredPointer | null;
+  readonly description?: string;
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly gate?: GateSpec;
+  readonly promote?: { readonly alias: string; readonly requireGate?: boolean; readonly reason?: string };
+}
+
+/** An alias change as a task sends it; the coordinator adds the time. */
+export type AliasRecordData = Omit<AliasChangeInput, 'time'>;
