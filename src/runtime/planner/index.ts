@@ -16,3 +16,5 @@ export { cachedFacts, measureMachine, DEFAULT_FACTS, type MachineFacts } from '.
 export { choose, estimate, MIN_GAIN, type WorkloadStats, type Capacity, type Estimate, type Alternative, type Choice } from './model.js';
 export { mapPool } from './pool.js';
 export type { MapOptions, MapPlanData, PlanSample, PlanMachine, PlanRealised } from './types.js';
+export { planBatch, measureBytes, stepCostFromStats, DEFAULT_TASK_OVERHEAD_MS, MAX_TASK_MS, type BatchInput, type BatchPlan, type BatchEstimate } from './batch.js';
+export { MAP_RECORD, type ContextMap, type MapRecord } from './context.js';
