@@ -8,10 +8,9 @@ import { registerRecordHandler } from '../records.js';
 import { registerContextExtension } from '../task-runner.js';
 import { map, planMap, type MapPlan } from './map.js';
 import type { ParallelFn } from './parallel.js';
-import type { MapOptions, MapPlanData } from './types.js';
+import { MAP_RECORD, type MapOptions, type MapPlanData } from './types.js';
 
-/** The record kind (and event kind) a task's map plans are stored under. */
-export const MAP_RECORD = 'planner.map';
+export { MAP_RECORD };
 
 type MapFn<I, R, S> = ParallelFn<I, R, S> | ((item: I, index: number, shared: S) => R | Promise<R>);
 

@@ -17,4 +17,6 @@ export { choose, estimate, MIN_GAIN, type WorkloadStats, type Capacity, type Est
 export { mapPool } from './pool.js';
 export type { MapOptions, MapPlanData, PlanSample, PlanMachine, PlanRealised } from './types.js';
 export { planBatch, measureBytes, stepCostFromStats, DEFAULT_TASK_OVERHEAD_MS, MAX_TASK_MS, type BatchInput, type BatchPlan, type BatchEstimate } from './batch.js';
-export { MAP_RECORD, type ContextMap, type MapRecord } from './context.js';
+// Type-only: importing context.ts registers ctx.map with the runtime (run.ts and pool workers do that).
+export type { ContextMap, MapRecord } from './context.js';
+export { MAP_RECORD } from './types.js';

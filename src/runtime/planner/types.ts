@@ -105,3 +105,6 @@ export interface MapOptions<S = unknown> {
   /** Receives the plan with its realised figures after the run (the runtime records it with the task). */
   readonly onRealised?: (plan: MapPlanData) => void;
 }
+
+/** The task record kind (and event kind) a step's map plans are stored under. */
+export const MAP_RECORD = 'planner.map';
