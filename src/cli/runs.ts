@@ -2,6 +2,10 @@
  * `sluice runs [flow] [--tag t ...] [--status s] [--limit n] [--json]`: runs, newest first.
  */
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { markCrashedRuns } from '../runtime/crash.js';
+import { openStore } from '../store/home.js';
 import { NoStoreError } from '../client/errors.js';
 import type { RunHandle } from '../client/run.js';
 import type { RunStatus } from '../store/types.js';
@@ -31,6 +35,7 @@ export function register(program: Command, context: CliContext): void {
         throw new CliUsageError(`--status must be one of ${STATUSES.join(', ')}, got '${options.status}'`);
       }
       const limit = parseCount('--limit', options.limit) ?? DEFAULT_LIMIT;
+      await markCrashed(context.home());
       const filter = {
         flow,
         tags: options.tag,
@@ -75,4 +80,15 @@ function describeFilter(flow: string | undefined, options: RunsOptions): string 
   if (options.status) parts.push(`with status ${options.status}`);
   if (options.tag?.length) parts.push(`tagged ${options.tag.join(' and ')}`);
   return parts.length > 0 ? ` ${parts.join(' ')}` : '';
+}
+
+/** Runs whose coordinator died show as crashed, not running (only when a store exists). */
+async function markCrashed(home: string): Promise<void> {
+  if (!existsSync(join(home, 'meta.db'))) return;
+  const store = openStore(home);
+  try {
+    await markCrashedRuns(store.meta);
+  } finally {
+    await store.close();
+  }
 }
