@@ -85,11 +85,11 @@ function store(blobs: ArtifactStore, value: unknown, what: string, codec?: strin
   }
 }
 
-function normalizePromote(promote: RegisterModelOptions['promote']): ModelRecordData['promote'] {
+function normalizePromote(promote: RegisterModelOptions['promote'], pathspec: string): ModelRecordData['promote'] {
   if (promote === undefined) return undefined;
   const spec = typeof promote === 'string' ? { alias: promote } : promote;
   checkRegistryName('alias', spec.alias);
-  return spec;
+  return { ...spec, reason: spec.reason ?? `registered by ${pathspec}` };
 }
 
 function checkMetrics(metrics: Readonly<Record<string, number>>): void {
@@ -117,7 +117,7 @@ export function createRegisterModel(context: RegisterContext): RegisterModelFn {
     }
     if (options.gate) checkGateSpec(options.gate);
     if (options.signature !== undefined) checkSignature(options.signature, name);
-    const promote = normalizePromote(options.promote);
+    const promote = normalizePromote(options.promote, context.pathspec);
     let inputs = context.visibleInputs;
     if (options.inputs) {
       const missing = options.inputs.filter((n) => !(n in context.visibleInputs));
@@ -160,7 +160,7 @@ export function createRegisterModel(context: RegisterContext): RegisterModelFn {
     checkRegistryName('alias', alias);
     if (!Number.isSafeInteger(version) || version < 1) throw new TypeError(`promote('${name}', ${String(version)}, '${alias}'): version must be a positive integer`);
     const token = randomUUID();
-    const data: AliasRecordData = { name, alias, version, requireGate: options.requireGate, actor: context.pathspec, reason: options.reason ?? '', token };
+    const data: AliasRecordData = { name, alias, version, requireGate: options.requireGate, actor: context.user, reason: options.reason ?? `promoted by ${context.pathspec}`, token };
     context.emit(RECORD_KINDS.alias, data);
     return new Pending(token, async () => {
       const tracking = reader(`alias '${alias}' of model '${name}'`);

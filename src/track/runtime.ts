@@ -9,6 +9,7 @@ import { openBlobStore } from '../store/home.js';
 import type { ArtifactStore } from '../store/types.js';
 import './context.js';
 import { HANDLERS } from './handlers.js';
+import { setRunHome } from './home.js';
 import { TaskLog } from './log.js';
 import { claimParam } from './claims.js';
 import { readTracking } from './reader.js';
@@ -24,6 +25,7 @@ const blobsOf = (home: string): ArtifactStore => {
 };
 
 registerContextExtension((base, { run, spec, emit }) => {
+  setRunHome(run.home);
   base.log = new TaskLog({ runId: run.runId, flowParams: run.params, emit, claim: (key, text) => claimParam(run.home, run.runId, key, text) });
   const inputs: Record<string, string> = {};
   for (const [name, pointer] of Object.entries(spec.artifacts)) inputs[name] = pointer.digest;
