@@ -8,12 +8,14 @@ import type { ApiDeps } from './deps.js';
 import { ApiError } from './http.js';
 import { registerLiveRoutes } from './routes/live.js';
 import { registerLogRoutes } from './routes/logs.js';
+import { registerMetricRoutes } from './routes/metrics.js';
+import { registerModelRoutes } from './routes/models.js';
 import { registerRunRoutes } from './routes/runs.js';
 import { registerTaskRoutes } from './routes/tasks.js';
 import { loopbackHostOnly, requireToken, securityHeaders } from './security.js';
 import { defaultUiDir, staticUi } from './static.js';
 import { StoreAccess } from './store-access.js';
-import { mountTracking } from './tracking.js';
+import { mountMlflow } from './mlflow.js';
 
 export const VERSION = '0.1.0';
 
@@ -51,12 +53,14 @@ export function createApp(options: AppOptions): SluiceApp {
   app.use('/api/*', requireToken(token));
   app.use('/ajax-api/*', requireToken(token));
 
-  const tracking = mountTracking(app, access);
-  const deps: ApiDeps = { access, version: VERSION, auth: token !== undefined, pollMs: options.pollMs ?? 250, tracking };
+  const mlflow = mountMlflow(app, access);
+  const deps: ApiDeps = { access, version: VERSION, auth: token !== undefined, pollMs: options.pollMs ?? 250, mlflow };
   registerRunRoutes(app, deps);
   registerTaskRoutes(app, deps);
   registerLogRoutes(app, deps);
   registerLiveRoutes(app, deps);
+  registerMetricRoutes(app, deps);
+  registerModelRoutes(app, deps);
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
     info: {
@@ -79,6 +83,9 @@ export function createApp(options: AppOptions): SluiceApp {
     // Lookups through the client API (unknown task, step, artifact) are the caller's mistake.
     if (name === 'PathspecError' || name === 'ClientError') return c.json({ error: 'not-found', message: error.message }, 404);
     if (name === 'NoStoreError') return c.json({ error: 'no-store', message: error.message }, 404);
+    // Tracking store errors: a bad filter or page token, or something that does not exist.
+    if (name === 'FilterError' || name === 'TrackingValueError' || name === 'PageTokenError') return c.json({ error: 'bad-request', message: error.message }, 400);
+    if (name === 'TrackingNotFoundError') return c.json({ error: 'not-found', message: error.message }, 404);
     console.error(`sluice server: ${c.req.method} ${c.req.path}: ${(error as Error).stack ?? String(error)}`);
     return c.json({ error: 'internal', message: `${name}: ${error.message}` }, 500);
   });

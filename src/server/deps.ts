@@ -8,6 +8,6 @@ export interface ApiDeps {
   readonly auth: boolean;
   /** How often live streams look for changes (ms). */
   readonly pollMs: number;
-  /** Whether the tracking API (metrics, models) is mounted. */
-  readonly tracking: boolean;
+  /** Whether the MLflow-compatible API is mounted. */
+  readonly mlflow: boolean;
 }

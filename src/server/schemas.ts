@@ -234,8 +234,10 @@ export const ServerInfo = z
     version: z.string(),
     home: z.string(),
     auth: z.boolean(),
-    /** Whether the tracking store (metrics, models) is available. */
+    /** Whether the tracking routes (metrics, compare, models) are served. */
     tracking: z.boolean(),
+    /** Whether the MLflow-compatible REST API is mounted under /api/2.0/mlflow. */
+    mlflow: z.boolean(),
     store: z.boolean(),
   })
   .openapi('ServerInfo');

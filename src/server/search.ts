@@ -9,6 +9,14 @@ function paramText(value: unknown): string {
   return typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
 }
 
+/**
+ * Whether `q` is an MLflow-style filter (`metrics.auc > 0.8`, `params.model = 'rf'`,
+ * `tags.team = 'x'`, `attributes.status = 'FINISHED'`, `run_id = '…'`, `… order by …`) rather than plain terms.
+ */
+export function isFilterQuery(q: string): boolean {
+  return /\b(metrics?|params?|parameters?|tags?|attributes?|attribute)\.[\w`"']/i.test(q) || /\b(run_id|run_name|status|start_time|end_time)\s*(=|!=|<|>|\bin\b|\blike\b|\bilike\b)/i.test(q) || /\border\s+by\b/i.test(q);
+}
+
 /** The terms of a query, lower-cased; empty for a blank query. */
 export function queryTerms(q: string | undefined): string[] {
   return (q ?? '')

@@ -4,6 +4,8 @@ import { hasToken, onAuthRequired, setToken } from './api';
 import { Empty } from './components/common';
 import { useApi } from './hooks';
 import { Link, navigate, useRoute } from './router';
+import { ComparePage } from './pages/ComparePage';
+import { ModelPage, ModelsPage } from './pages/ModelsPage';
 import { RunPage } from './pages/RunPage';
 import { RunsPage } from './pages/RunsPage';
 import type { ServerInfo } from './types';
@@ -54,6 +56,9 @@ export function App() {
   let page;
   if (first === 'runs' && second !== undefined && third !== undefined) page = <RunPage key={`${second}/${third}`} flow={second} runId={third} />;
   else if (first === 'runs' || first === undefined) page = <RunsPage />;
+  else if (first === 'compare') page = <ComparePage />;
+  else if (first === 'models' && second !== undefined) page = <ModelPage key={second} name={second} />;
+  else if (first === 'models') page = <ModelsPage />;
   else
     page = (
       <Empty>
@@ -70,6 +75,12 @@ export function App() {
         <nav aria-label="Main">
           <Link to="/runs" className={first === 'runs' ? 'active' : undefined} aria-current={first === 'runs' ? 'page' : undefined}>
             Runs
+          </Link>
+          <Link to="/compare" className={first === 'compare' ? 'active' : undefined} aria-current={first === 'compare' ? 'page' : undefined}>
+            Compare
+          </Link>
+          <Link to="/models" className={first === 'models' ? 'active' : undefined} aria-current={first === 'models' ? 'page' : undefined}>
+            Models
           </Link>
         </nav>
         <span className="grow" />

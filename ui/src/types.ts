@@ -28,3 +28,16 @@ export type Preview =
   | { kind: 'table'; rows: number; columns: { name: string; type: string }[]; head: (string | JsonNumber | null)[][] }
   | { kind: 'numbers'; type: string; length: number; min: JsonNumber | null; max: JsonNumber | null; mean: JsonNumber | null; std: JsonNumber | null; nan: number; head: JsonNumber[] }
   | { kind: 'unavailable'; reason: string };
+
+export type {
+  AliasEventT as AliasEvent,
+  CompareRunT as CompareRun,
+  CompareT as Compare,
+  MetricHistoryT as MetricHistory,
+  MetricSummaryT as MetricSummary,
+  ModelDetailT as ModelDetail,
+  ModelPageT as ModelPage,
+  ModelT as Model,
+  ModelVersionT as ModelVersion,
+  RunMetricsT as RunMetrics,
+} from '../../src/server/schemas-tracking.js';

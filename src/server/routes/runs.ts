@@ -9,7 +9,7 @@ import type { ApiDeps } from '../deps.js';
 import { findRun } from '../http.js';
 import { countQuery, FLOW_NAME, RunParams } from '../params.js';
 import { ErrorBody, Flows, RunDetail, RunPage, RunStatus, ServerInfo, Timeline } from '../schemas.js';
-import { queryTerms, runMatches } from '../search.js';
+import { isFilterQuery, queryTerms, runMatches } from '../search.js';
 import { graphOf, runSummary, totalCounts } from '../views.js';
 
 const json = <T>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
@@ -45,8 +45,15 @@ const runsRoute = createRoute({
         .union([z.string(), z.array(z.string())])
         .optional()
         .openapi({ description: 'only runs carrying this tag (repeat: all must match)' }),
-      q: z.string().max(1000).optional().openapi({ description: 'search terms: flow, run id, user, status, tag or param=value; all must match' }),
-      before: z.string().max(128).optional().openapi({ description: 'cursor: runs older than this run id' }),
+      q: z
+        .string()
+        .max(2000)
+        .optional()
+        .openapi({
+          description:
+            "search: MLflow filter syntax with and/or/parentheses (`metrics.auc > 0.8 and params.model = 'rf'`), or plain terms matching flow, run id, user, status, tag or param=value (all must match)",
+        }),
+      before: z.string().max(2000).optional().openapi({ description: 'cursor: the nextCursor of the previous page' }),
       limit: countQuery('limit', 500),
     }),
   },
@@ -79,7 +86,7 @@ async function progressOf(deps: ApiDeps, run: RunRecord) {
 
 export function registerRunRoutes(app: OpenAPIHono, deps: ApiDeps): void {
   app.openapi(infoRoute, (c) =>
-    c.json({ version: deps.version, home: deps.access.home, auth: deps.auth, tracking: deps.tracking, store: deps.access.get() !== undefined }, 200),
+    c.json({ version: deps.version, home: deps.access.home, auth: deps.auth, tracking: true, mlflow: deps.mlflow, store: deps.access.get() !== undefined }, 200),
   );
 
   app.openapi(flowsRoute, async (c) => {
@@ -95,6 +102,13 @@ export function registerRunRoutes(app: OpenAPIHono, deps: ApiDeps): void {
     const limit = query.limit || DEFAULT_PAGE;
     const tags = query.tag === undefined ? undefined : Array.isArray(query.tag) ? query.tag : [query.tag];
     const filter = { flow: query.flow, status: query.status as RunStatusT | undefined, tags };
+    if (query.q !== undefined && isFilterQuery(query.q)) {
+      // The tracking store's run search: one page per request, its token as the cursor.
+      const page = await store.meta.tracking.searchRuns({ flows: query.flow ? [query.flow] : undefined, filter: query.q, limit, pageToken: query.before });
+      const kept = page.runs.filter((r) => (filter.status === undefined || r.status === filter.status) && (tags ?? []).every((t) => r.tags.includes(t) || r.systemTags.includes(t)));
+      const runs = await Promise.all(kept.map(async (run) => runSummary(run, await progressOf(deps, run))));
+      return c.json({ runs, nextCursor: page.nextPageToken, scanned: page.runs.length }, 200);
+    }
     const terms = queryTerms(query.q);
     const out: RunRecord[] = [];
     let before = query.before;

@@ -8,6 +8,7 @@ import { query, seg } from '../api';
 import { ErrorBox, Facts, Loading, StatusBadge, Tabs, TagList } from '../components/common';
 import { formatDuration, formatTime, formatValue } from '../format';
 import { useApi, useNow, useStream, useThrottle } from '../hooks';
+import { RunMetrics } from '../metrics/RunMetrics';
 import { Link, setParams, useRoute } from '../router';
 import { Dag } from '../run/Dag';
 import { StepTable } from '../run/StepTable';
@@ -20,6 +21,7 @@ const VIEWS = [
   { id: 'graph', label: 'Graph' },
   { id: 'timeline', label: 'Timeline' },
   { id: 'steps', label: 'Steps' },
+  { id: 'metrics', label: 'Metrics' },
   { id: 'params', label: 'Params' },
 ];
 
@@ -137,6 +139,7 @@ export function RunPage({ flow, runId }: { readonly flow: string; readonly runId
         {view === 'timeline' &&
           (timeline.error ? <ErrorBox error={timeline.error} what="the timeline" /> : timeline.data ? <Timeline data={timeline.data} onTask={openTask} /> : <Loading what="the timeline" />)}
         {view === 'steps' && <StepTable steps={data.steps} onStep={selectStep} />}
+        {view === 'metrics' && <RunMetrics flow={flow} runId={runId} />}
         {view === 'params' && <ParamsView run={run} graph={data.graph} />}
       </div>
       {taskId !== null && <TaskDrawer flow={flow} runId={runId} taskId={taskId} onClose={() => setParams({ task: null, tab: null, attempt: null, stream: null }, true)} />}

@@ -7,7 +7,7 @@ import { apiGet, query } from '../api';
 import { Empty, ErrorBox, Loading, StatusBadge, TagList } from '../components/common';
 import { formatDuration, formatTime } from '../format';
 import { useApi, useNow, useStream, useThrottle } from '../hooks';
-import { Link, setParams, useRoute } from '../router';
+import { Link, navigate, setParams, useRoute } from '../router';
 import type { RunPage, RunSummary } from '../types';
 
 const STATUSES = ['running', 'succeeded', 'failed', 'crashed'] as const;
@@ -23,6 +23,8 @@ export function RunsPage() {
   const flows = useApi<{ flows: { name: string }[] }>('/api/flows');
   const [more, setMore] = useState<{ runs: RunSummary[]; next: string | null; loading: boolean; error?: Error }>({ runs: [], next: null, loading: false });
   const [search, setSearch] = useState(q);
+  const [picked, setPicked] = useState<string[]>([]);
+  const toggle = (pathspec: string): void => setPicked((p) => (p.includes(pathspec) ? p.filter((x) => x !== pathspec) : [...p, pathspec].slice(-20)));
 
   useEffect(() => setMore({ runs: [], next: null, loading: false }), [firstPath]);
   useEffect(() => setSearch(q), [q]);
@@ -89,9 +91,12 @@ export function RunsPage() {
         </label>
         <label className="grow">
           Search
-          <input type="search" value={search} placeholder="flow, run id, user, tag or param=value" onChange={(e) => setSearch(e.target.value)} />
+          <input type="search" value={search} placeholder="terms (flow, run id, tag, param=value) or metrics.auc > 0.8 and params.model = 'rf'" onChange={(e) => setSearch(e.target.value)} />
         </label>
         <button type="submit">Search</button>
+        <button type="button" disabled={picked.length < 2} onClick={() => navigate(`/compare?runs=${picked.map(encodeURIComponent).join(',')}`)} title="Tick two or more runs to compare them">
+          {`Compare${picked.length > 0 ? ` (${picked.length})` : ''}`}
+        </button>
         {filtered && (
           <button type="button" className="link" onClick={() => setParams({ flow: '', status: '', tag: '', q: '' })}>
             Clear filters
@@ -105,6 +110,9 @@ export function RunsPage() {
         <table className="grid runs">
           <thead>
             <tr>
+              <th scope="col">
+                <span className="visually-hidden">Select</span>
+              </th>
               <th scope="col">Run</th>
               <th scope="col">Status</th>
               <th scope="col">Started</th>
@@ -116,6 +124,9 @@ export function RunsPage() {
           <tbody>
             {shown.map((run) => (
               <tr key={run.runId} data-run={run.runId}>
+                <td>
+                  <input type="checkbox" aria-label={`Select ${run.pathspec} to compare`} checked={picked.includes(run.pathspec)} onChange={() => toggle(run.pathspec)} />
+                </td>
                 <td>
                   <Link to={`/runs/${encodeURIComponent(run.flow)}/${encodeURIComponent(run.runId)}`}>
                     <span className="flow-name">{run.flow}</span>/<span className="mono">{run.runId}</span>
