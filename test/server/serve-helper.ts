@@ -31,9 +31,9 @@ export async function serve(options: ServeOptions): Promise<TestServer> {
   return {
     ...server,
     request,
-    json: async (path, init) => {
+    json: async <T = any>(path: string, init?: RequestInit) => {
       const response = await request(path, init);
-      return { status: response.status, body: await response.json(), headers: response.headers };
+      return { status: response.status, body: (await response.json()) as T, headers: response.headers };
     },
   };
 }
