@@ -192,6 +192,7 @@ async function execute(options: RunFlowOptions, resume: { origin: RunRecord; fro
     await store.meta.createRun(record);
     await store.meta.write([{ op: 'event', runId, time: createdAt, kind: 'run-started', payload: { flow: flow.name, originRunId } }]);
     const kind = options.executor ?? 'pool';
+    const mayReuse = resumePlan !== undefined || options.cache === true || [...stepOptions.values()].some((o) => o.cache);
     // The RSS watchdog enforces declared memory; the V8 heap limit only needs raising so a step
     // allowed more than V8's default heap can actually use it.
     const declaredMiB = Math.max(0, ...[...stepOptions.values()].map((o) => o.resources?.memoryMiB ?? 0));
@@ -207,6 +208,8 @@ async function execute(options: RunFlowOptions, resume: { origin: RunRecord; fro
             onRecords,
             onStray: (id, stream, text) => observer.stray?.(id, stream, text),
           });
+    // Start workers up front unless results may be reused (then they start when first needed).
+    if (executor instanceof PoolExecutor && !mayReuse) executor.warm();
     observer.runStarted?.({ flow: flow.name, runId, home: store.home, steps: graph.order, params, executor: kind, workers: kind === 'inline' ? 1 : workers });
     coordinator = new Coordinator({
       run,

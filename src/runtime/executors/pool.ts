@@ -49,7 +49,11 @@ export class PoolExecutor implements Executor {
     if (!Number.isInteger(options.workers) || options.workers < 1) {
       throw new RangeError(`max workers must be a positive integer, got ${options.workers}`);
     }
-    for (let i = 0; i < options.workers; i++) this.workers.push(this.spawn());
+  }
+
+  /** Starts the workers now instead of on first use (to overlap their start-up with other work). */
+  warm(): void {
+    while (this.workers.length < this.options.workers) this.workers.push(this.spawn());
   }
 
   /** Resolves when every worker has loaded the flow; rejects with the load error otherwise. */
@@ -149,11 +153,16 @@ export class PoolExecutor implements Executor {
   }
 
   idle(): number {
-    return this.workers.filter((w) => !w.task && !w.exited).length;
+    // Workers start on first use: a run served entirely from the cache or a resume starts none.
+    return this.workers.filter((w) => !w.task && !w.exited).length + (this.options.workers - this.workers.length);
   }
 
   submit(spec: TaskSpec): Promise<Settled> {
-    const worker = this.workers.find((w) => !w.task && !w.exited);
+    let worker = this.workers.find((w) => !w.task && !w.exited);
+    if (!worker && this.workers.length < this.options.workers) {
+      worker = this.spawn();
+      this.workers.push(worker);
+    }
     if (!worker) throw new Error('pool executor: submit() called with no idle worker');
     return new Promise<Settled>((resolve) => {
       worker.task = { spec, resolve };
