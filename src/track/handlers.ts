@@ -6,7 +6,7 @@
 import { checkTrackingOp } from '../store/tracking/ops.js';
 import type { MetricPoint, ParamInput, TagInput, TrackingWriteOp } from '../store/tracking/types.js';
 import type { WriteOp } from '../store/types.js';
-import type { AliasRecordData, MetricRecordData, ModelRecordData, ParamRecordData, TagRecordData } from './records.js';
+import type { AliasRecordData, MetricChunkData, ModelRecordData, ParamRecordData, TagRecordData } from './records.js';
 import { RECORD_KINDS } from './records.js';
 
 /** The task a batch came from (the runtime's RecordSource). */
@@ -31,11 +31,16 @@ function checked(ops: TrackingWriteOp[]): WriteOp[] {
 }
 
 export function metricOps(origin: RecordOrigin, records: readonly TrackedRecord[]): WriteOp[] {
-  const points: MetricPoint[] = new Array<MetricPoint>(records.length);
-  for (let i = 0; i < records.length; i++) {
-    const record = records[i]!;
-    const [key, value, step, timestamp] = record.data as MetricRecordData;
-    points[i] = { key, value, step, timestamp: timestamp ?? record.time };
+  const points: MetricPoint[] = [];
+  for (const record of records) {
+    const chunk = record.data as MetricChunkData;
+    const n = chunk.values.length;
+    if (chunk.key.length !== n || chunk.steps.length !== n || chunk.timestamps.length !== n) {
+      throw new Error(`metric chunk has columns of different lengths (${chunk.key.length}, ${n}, ${chunk.steps.length}, ${chunk.timestamps.length})`);
+    }
+    for (let i = 0; i < n; i++) {
+      points.push({ key: chunk.keys[chunk.key[i]!]!, value: chunk.values[i]!, step: chunk.steps[i]!, timestamp: chunk.timestamps[i]! });
+    }
   }
   return checked([{ op: 'metrics', runId: origin.runId, taskId: origin.taskId, points }]);
 }
@@ -71,7 +76,7 @@ export function aliasOps(_origin: RecordOrigin, records: readonly TrackedRecord[
 
 /** Record kind → handler, for registration with the runtime. */
 export const HANDLERS: Readonly<Record<string, (origin: RecordOrigin, records: readonly TrackedRecord[]) => WriteOp[]>> = {
-  [RECORD_KINDS.metric]: metricOps,
+  [RECORD_KINDS.metrics]: metricOps,
   [RECORD_KINDS.param]: paramOps,
   [RECORD_KINDS.tag]: tagOps,
   [RECORD_KINDS.model]: modelOps,

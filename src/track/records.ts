@@ -1,20 +1,26 @@
 /**
  * The side-channel record kinds tracking uses between a task (which emits them) and the
- * coordinator (whose handlers turn them into metadata writes). Payloads are compact tuples where
- * volume matters: a metric point is `[key, value, step]` or `[key, value, step, timestamp]`
- * (the record's own time is the default timestamp).
+ * coordinator (whose handlers turn them into metadata writes). Metric points travel in columnar
+ * chunks (typed arrays copy across the process boundary in one piece), params and tags as tuples.
  */
 import type { AliasChangeInput, GateSpec, ModelSignature, StoredPointer } from '../store/tracking/types.js';
 
 export const RECORD_KINDS = {
-  metric: 'track.metric',
+  metrics: 'track.metrics',
   param: 'track.param',
   tag: 'track.tag',
   model: 'track.model',
   alias: 'track.alias',
 } as const;
 
-export type MetricRecordData = readonly [key: string, value: number, step: number, timestamp?: number];
+/** A chunk of metric points: point i is (keys[key[i]], values[i], steps[i], timestamps[i]). */
+export interface MetricChunkData {
+  readonly keys: readonly string[];
+  readonly key: Int32Array;
+  readonly values: Float64Array;
+  readonly steps: Float64Array;
+  readonly timestamps: Float64Array;
+}
 export type ParamRecordData = readonly [key: string, value: unknown];
 export type TagRecordData = readonly [key: string, value: string];
 

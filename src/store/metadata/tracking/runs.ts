@@ -80,6 +80,10 @@ const SUMMARY_UPSERT = `INSERT INTO metric_summaries (run_id, key, value, step, 
     max_value = CASE WHEN excluded.max_value IS NULL THEN metric_summaries.max_value WHEN metric_summaries.max_value IS NULL OR excluded.max_value > metric_summaries.max_value THEN excluded.max_value ELSE metric_summaries.max_value END,
     count = metric_summaries.count + excluded.count`;
 
+/** Rows per multi-row metric INSERT (6 columns each; far below SQLite's variable limit). */
+const METRIC_ROWS = 512;
+const METRIC_INSERT = `INSERT INTO metrics (run_id, key, step, timestamp, value, task_id) VALUES ${new Array<string>(METRIC_ROWS).fill('(?, ?, ?, ?, ?, ?)').join(', ')}`;
+
 export class SqliteRunTracking {
   constructor(private readonly ctx: SqlContext) {}
 
@@ -134,11 +138,26 @@ export class SqliteRunTracking {
 
   insertMetrics(runId: string, taskId: number | null, points: readonly MetricPoint[]): void {
     if (points.length === 0) return;
-    const rows: unknown[][] = new Array<unknown[]>(points.length);
     const summaries = new Map<string, { value: number; step: number; timestamp: number; min: number; max: number; count: number }>();
+    // Full statements of METRIC_ROWS rows from one reused argument array; the rest row by row.
+    const full = points.length - (points.length % METRIC_ROWS);
+    const statement = full > 0 ? this.ctx.stmt(METRIC_INSERT) : undefined;
+    const args = new Array<unknown>(METRIC_ROWS * 6);
+    const single = this.ctx.stmt(`INSERT INTO metrics (run_id, key, step, timestamp, value, task_id) VALUES (?, ?, ?, ?, ?, ?)`);
     for (let i = 0; i < points.length; i++) {
       const p = points[i]!;
-      rows[i] = [runId, p.key, p.step, p.timestamp, metricToSql(p.value), taskId];
+      if (i < full) {
+        const at = (i % METRIC_ROWS) * 6;
+        args[at] = runId;
+        args[at + 1] = p.key;
+        args[at + 2] = p.step;
+        args[at + 3] = p.timestamp;
+        args[at + 4] = metricToSql(p.value);
+        args[at + 5] = taskId;
+        if (at === (METRIC_ROWS - 1) * 6) statement!.run(args);
+      } else {
+        single.run(runId, p.key, p.step, p.timestamp, metricToSql(p.value), taskId);
+      }
       const s = summaries.get(p.key);
       const finite = !Number.isNaN(p.value);
       if (!s) {
@@ -156,7 +175,6 @@ export class SqliteRunTracking {
       }
       s.count++;
     }
-    insertMany(this.ctx, 'metrics', ['run_id', 'key', 'step', 'timestamp', 'value', 'task_id'], rows);
     const upsert = this.ctx.stmt(SUMMARY_UPSERT);
     for (const [key, s] of summaries) {
       upsert.run(runId, key, metricToSql(s.value), s.step, s.timestamp, taskId, metricToSql(s.min), metricToSql(s.max), s.count);

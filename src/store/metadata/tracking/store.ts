@@ -235,11 +235,18 @@ export class SqliteTrackingStore implements TrackingStore {
     if (flows) where.push({ sql: flows.length === 0 ? '1 = 0' : `r.flow IN (${placeholders(flows.length)})`, args: flows });
     if (parsed.where) where.push(compileWhere(parsed.where, resolveRunIdentifier));
     const order = orderBy.length > 0 ? compileOrder(orderBy, resolveRunIdentifier) : { sql: '', args: [] };
+    // Ids first (a light sort; with the default order the primary key already is the order), then the page's rows.
     const sql =
-      `SELECT r.* FROM runs r${where.length > 0 ? ` WHERE ${where.map((w) => w.sql).join(' AND ')}` : ''}` +
-      ` ORDER BY ${order.sql ? `${order.sql}, ` : ''}r.created_at DESC, r.run_id DESC LIMIT ? OFFSET ?`;
-    const rows = this.ctx.stmt(sql).all([...where.flatMap((w) => w.args), ...order.args, limit + 1, offset]) as RunRow[];
-    const page = rows.slice(0, limit);
+      `SELECT r.run_id FROM runs r${where.length > 0 ? ` WHERE ${where.map((w) => w.sql).join(' AND ')}` : ''}` +
+      ` ORDER BY ${order.sql ? `${order.sql}, ` : ''}r.run_id DESC LIMIT ? OFFSET ?`;
+    const ids = (this.ctx.stmt(sql).raw(true).all([...where.flatMap((w) => w.args), ...order.args, limit + 1, offset]) as [string][]).map(([id]) => id);
+    const rows: RunRow[] = [];
+    inSlices(ids.slice(0, limit), 500, (slice) => {
+      const found = this.ctx.stmt(`SELECT * FROM runs WHERE run_id IN (${placeholders(slice.length)})`).all(slice) as RunRow[];
+      const byId = new Map(found.map((row) => [row.run_id, row]));
+      for (const id of slice) rows.push(byId.get(id)!);
+    });
+    const page = rows;
     const tags = new Map<string, TagRow[]>();
     inSlices(
       page.map((r) => r.run_id),
@@ -255,7 +262,7 @@ export class SqliteTrackingStore implements TrackingStore {
     );
     return {
       runs: page.map((row) => runFromRow(row, tags.get(row.run_id) ?? [])),
-      nextPageToken: rows.length > limit ? makePageToken(offset + limit, print) : null,
+      nextPageToken: ids.length > limit ? makePageToken(offset + limit, print) : null,
     };
   }
 
