@@ -83,6 +83,7 @@ export function createProgress(mode: ProgressMode, write: (text: string) => void
       log: (c) => emit({ event: 'log', ...c }),
       stray: (workerId, stream, text) => emit({ event: 'worker-output', workerId, stream, text }),
       runFinished: (info) => emit({ event: 'run-finished', ...info }),
+      taskRetry: (t) => emit({ event: 'task-retry', ...t }),
       warning: (message) => emit({ event: 'warning', message }),
     };
   }
@@ -95,7 +96,8 @@ export function createProgress(mode: ProgressMode, write: (text: string) => void
       }
     },
     taskStarted(t) {
-      counts(t.step).running++;
+      // A retried task stays counted as running while it waits for its next attempt.
+      if (!t.attempt) counts(t.step).running++;
       if (mode === 'tty' || mode === 'plain') draw();
     },
     taskFinished(t) {
@@ -120,6 +122,12 @@ export function createProgress(mode: ProgressMode, write: (text: string) => void
         .join('\n');
       (chunk.stream === 'stderr' ? writeErr : write)(`${out}\n`);
       if (mode === 'tty') draw();
+    },
+    taskRetry(t) {
+      if (mode !== 'quiet') {
+        clearStatus();
+        writeErr(`↻ ${t.step}/${t.taskId} attempt ${t.attempt - 1} failed (${t.error.type}: ${t.error.message}); retrying in ${(t.delayMs / 1000).toFixed(1)}s\n`);
+      }
     },
     warning(message) {
       clearStatus();
