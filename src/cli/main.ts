@@ -17,6 +17,8 @@ import { register as registerDlq } from './dlq.js';
 import { register as registerDump } from './dump.js';
 import { register as registerGc } from './gc.js';
 import { register as registerLogs } from './logs.js';
+import { register as registerPlan } from './plan.js';
+import { register as registerProfile } from './profile.js';
 import { register as registerResume } from './resume.js';
 import { register as registerRun } from './run.js';
 import { register as registerRuns } from './runs.js';
@@ -46,6 +48,8 @@ export function buildProgram(context: CliContext): Command {
     registerGc,
     registerDlq,
     registerCache,
+    registerPlan,
+    registerProfile,
   ];
   for (const register of groups) register(program, context);
   for (const command of program.commands) command.exitOverride();

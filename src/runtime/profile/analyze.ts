@@ -96,7 +96,7 @@ export function criticalPath(tasks: readonly TaskRecord[]): { totalMs: number; s
   let totalMs = 0;
   for (const t of ordered) {
     const f = visit(t);
-    if (endId === undefined || f > totalMs) {
+    if (endId === undefined || f >= totalMs) {
       totalMs = f;
       endId = t.taskId;
     }

@@ -1,5 +1,6 @@
 /** Loads what a profile needs from a metadata store: the run, its tasks and events, and earlier runs of its flow. */
 import type { EventRecord, MetadataStore, RunRecord, TaskRecord } from '../../store/types.js';
+import { usableCores } from '../planner/cgroup.js';
 import { profileRun } from './profile.js';
 import type { RunProfile } from './types.js';
 
@@ -18,6 +19,8 @@ async function allTasks(meta: MetadataStore, runId: string): Promise<TaskRecord[
 export interface LoadProfileOptions {
   /** Pool size, when known better than the records tell. */
   readonly workers?: number;
+  /** Cores of the machine the run used (default: this machine's). */
+  readonly cores?: number;
   /** Earlier successful runs of the flow used for predictions (default 5; 0 for none). */
   readonly history?: number;
 }
@@ -35,5 +38,5 @@ export async function loadRunProfile(meta: MetadataStore, run: RunRecord, option
   const limit = options.history ?? 5;
   const earlier = limit > 0 ? await meta.listRuns({ flow: run.flow, status: 'succeeded', before: run.runId, limit }) : [];
   const past = await Promise.all(earlier.map(async (r) => ({ run: r, tasks: await allTasks(meta, r.runId) })));
-  return profileRun({ run, tasks, events, past, workers: options.workers });
+  return profileRun({ run, tasks, events, past, workers: options.workers, cores: options.cores ?? usableCores().usable });
 }

@@ -17,6 +17,8 @@ export interface ProfileInput {
   readonly past?: readonly { readonly run: RunRecord; readonly tasks: readonly TaskRecord[] }[];
   /** Pool size, when known better than the records tell. */
   readonly workers?: number;
+  /** Cores of the machine the run used (suggestions do not ask for more workers than cores). */
+  readonly cores?: number;
 }
 
 /** The pool size the run recorded at start, if it did. */
@@ -50,6 +52,7 @@ export function profileRun(input: ProfileInput): RunProfile {
     critical: { totalMs: critical.totalMs, segments: critical.segments },
     maps,
     predictions,
+    cores: input.cores,
   };
   return {
     flow: run.flow,

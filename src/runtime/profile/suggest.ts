@@ -17,6 +17,8 @@ export interface SuggestInput {
   readonly critical: { readonly totalMs: number; readonly segments: readonly CriticalSegment[] };
   readonly maps: readonly MapSummary[];
   readonly predictions: readonly ResourcePrediction[];
+  /** Cores of the machine, when known: more workers than cores do not help. */
+  readonly cores?: number;
 }
 
 const pct = (share: number): string => `${Math.round(share * 100)}%`;
@@ -141,10 +143,15 @@ export function suggest(input: SuggestInput): Suggestion[] {
         )}) leaves little to run side by side`,
       });
     } else if (input.parallelEfficiency >= 0.8 && taskSpanMs - criticalMs >= 0.3 * taskSpanMs) {
+      const coreBound = input.cores !== undefined && workers >= input.cores;
       out.push({
         kind: 'queueing',
         step: null,
-        message: `tasks queued for workers: the run's tasks took ${fmtMs(taskSpanMs)} but its critical path is ${fmtMs(criticalMs)}; more workers (--max-workers, if cores allow) would shorten it`,
+        message: `tasks queued for workers: the run's tasks took ${fmtMs(taskSpanMs)} but its critical path is ${fmtMs(criticalMs)}; ${
+          coreBound
+            ? `the ${workers} workers already use all ${input.cores} cores, so only less work per task (or more cores) shortens it`
+            : 'more workers (--max-workers) would shorten it'
+        }`,
       });
     }
   }
