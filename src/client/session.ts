@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { openStore, type Store } from '../store/home.js';
 import type { ArtifactStore, LogStore, MetadataStore } from '../store/types.js';
+import { StoreError } from '../store/errors.js';
 import { NoStoreError } from './errors.js';
 
 /** Shared by a client and every handle it creates. */
@@ -23,7 +24,14 @@ export class Session {
     if (this.closed) throw new Error(`this client (home ${this.home}) is closed; create a new Client`);
     if (!this.store) {
       if (!existsSync(join(this.home, 'meta.db'))) throw new NoStoreError(this.home);
-      this.store = openStore(this.home, { readonly: true });
+      try {
+        this.store = openStore(this.home, { readonly: true });
+      } catch (error) {
+        if (!(error instanceof StoreError) || !/open it read-write once/.test(error.message)) throw error;
+        // A store written by an older Sluice: migrate it once, then read as usual.
+        openStore(this.home).close().catch(() => {});
+        this.store = openStore(this.home, { readonly: true });
+      }
     }
     return this.store;
   }
