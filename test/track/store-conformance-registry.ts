@@ -85,6 +85,9 @@ export function describeRegistryConformance(label: string, factory: Factory): vo
         await assert.rejects(store.tracking.deleteModelVersion('churn', 4), (e: unknown) => e instanceof TrackingNotFoundError && /model 'churn' has no version 4/.test(e.message));
         await assert.rejects(store.tracking.listModelVersions('nope'), /registered model 'nope' does not exist/);
         await assert.rejects(store.tracking.changeAlias({ name: 'churn', alias: 'prod', actor: 'a', time: 1 }), /model 'churn' has no alias 'prod'/);
+        await assert.rejects(store.tracking.createModel({ name: 'bad name', createdAt: 1, createdBy: 'a' }), /model name "bad name" is not valid/);
+        await assert.rejects(store.tracking.createModelVersion(version('bad/name', {})), /model name "bad\/name" is not valid/);
+        await assert.rejects(store.tracking.changeAlias({ name: 'churn', alias: 'latest', version: 1, actor: 'a', time: 1 }), /alias name 'latest' is reserved/);
       }),
     );
 

@@ -99,6 +99,17 @@ export const VERSION_FILTER: FilterDomain = {
   },
 };
 
+export const EXPERIMENT_FILTER: FilterDomain = {
+  what: 'experiments',
+  entities: new Set<FilterEntity>(['tag', 'attribute']),
+  attributes: {
+    name: { name: 'name', type: STRING },
+    experiment_id: { name: 'name', type: STRING },
+    creation_time: { name: 'creation_time', type: NUMBER },
+    last_update_time: { name: 'last_update_time', type: NUMBER },
+  },
+};
+
 const ENTITY_PREFIXES: Readonly<Record<string, FilterEntity>> = {
   metric: 'metric',
   metrics: 'metric',

@@ -35,7 +35,8 @@ import type {
   TrackingWriteOp,
   VersionSearchQuery,
 } from '../../tracking/types.js';
-import { checkKey, checkTagValue } from '../../tracking/values.js';
+import { checkTrackingOp } from '../../tracking/ops.js';
+import { checkKey, checkRegistryName, checkTagValue } from '../../tracking/values.js';
 import { opError } from '../plan.js';
 import { runFromRow, type RunRow, type TagRow } from '../rows.js';
 import type { WriteOp } from '../../types.js';
@@ -269,6 +270,7 @@ export class SqliteTrackingStore implements TrackingStore {
   // ---- registry ----
 
   async createModel(input: { name: string; description?: string; tags?: Readonly<Record<string, string>>; createdAt: number; createdBy: string }): Promise<ModelRecord> {
+    checkRegistryName('model', input.name);
     return this.write(() => this.registry.createModel(input));
   }
 
@@ -289,6 +291,7 @@ export class SqliteTrackingStore implements TrackingStore {
   }
 
   async createModelVersion(input: ModelVersionInput): Promise<ModelVersionRecord> {
+    checkTrackingOp({ op: 'model-version', version: input });
     return this.write(() => this.registry.createVersion(input));
   }
 
@@ -321,6 +324,7 @@ export class SqliteTrackingStore implements TrackingStore {
   }
 
   async changeAlias(change: AliasChangeInput): Promise<AliasHistoryRecord> {
+    checkTrackingOp({ op: 'alias', change });
     return this.write(() => this.registry.changeAlias(change));
   }
 
