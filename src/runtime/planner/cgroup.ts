@@ -88,10 +88,19 @@ export interface CoreInfo {
   readonly cgroup: number | undefined;
 }
 
+// Reading cgroup files costs syscalls; a map planned every few microseconds must not pay them each time.
+const CACHE_MS = 2000;
+let coresCache: { at: number; info: CoreInfo } | undefined;
+let memoryCache: { at: number; info: MemoryInfo } | undefined;
+
 export function usableCores(): CoreInfo {
+  const now = performance.now();
+  if (coresCache && now - coresCache.at < CACHE_MS) return coresCache.info;
   const online = availableParallelism();
   const cgroup = cgroupCpuLimit();
-  return { usable: Math.max(1, Math.min(online, cgroup ?? Infinity)), online, cgroup };
+  const info = { usable: Math.max(1, Math.min(online, cgroup ?? Infinity)), online, cgroup };
+  coresCache = { at: now, info };
+  return info;
 }
 
 /** Memory this process could still allocate: free (available) memory, cut by the cgroup's headroom. */
@@ -102,7 +111,11 @@ export interface MemoryInfo {
 }
 
 export function freeMemory(): MemoryInfo {
+  const now = performance.now();
+  if (memoryCache && now - memoryCache.at < CACHE_MS / 2) return memoryCache.info;
   const cg = cgroupMemory();
   const free = cg ? Math.min(freemem(), Math.max(0, cg.limit - cg.used)) : freemem();
-  return { free, total: cg ? Math.min(cg.limit, totalmem()) : totalmem(), cgroupLimit: cg?.limit };
+  const info = { free, total: cg ? Math.min(cg.limit, totalmem()) : totalmem(), cgroupLimit: cg?.limit };
+  memoryCache = { at: now, info };
+  return info;
 }

@@ -45,7 +45,8 @@ export function explainPlan(p: MapPlanData): string {
     lines.push(`    result   ${fmtBytes(s.resultBytes)}, serialise + deserialise ${fmtMs(s.resultTransferMs)}`);
   }
   if (s.callBytes > 0) lines.push(`    memory   ~${fmtBytes(s.callBytes)} allocated per call`);
-  lines.push(`  machine: ${m.cores % 1 === 0 ? m.cores : m.cores.toFixed(2)} core(s) for this map — ${m.budgetReason}; ${fmtBytes(m.freeBytes)} free`);
+  if (m.cores === 0) lines.push(`  machine: ${m.budgetReason}`);
+  else lines.push(`  machine: ${m.cores % 1 === 0 ? m.cores : m.cores.toFixed(2)} core(s) for this map — ${m.budgetReason}; ${fmtBytes(m.freeBytes)} free`);
   if (m.facts !== 'not needed') {
     const when = m.measuredAt ? ` ${new Date(m.measuredAt).toISOString().slice(0, 16).replace('T', ' ')}` : '';
     lines.push(

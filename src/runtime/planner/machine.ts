@@ -39,8 +39,11 @@ export const DEFAULT_FACTS: MachineFacts = {
 
 const MAX_AGE_MS = 7 * 24 * 3600 * 1000;
 
+let host: string | undefined;
+
 export function machineKey(cores: number): string {
-  return `${hostname()}|${cores}|${process.version}|${import.meta.url.endsWith('.ts') ? 'source' : 'built'}`;
+  host ??= hostname();
+  return `${host}|${cores}|${process.version}|${import.meta.url.endsWith('.ts') ? 'source' : 'built'}`;
 }
 
 export function factsFile(home: string): string {

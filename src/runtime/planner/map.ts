@@ -28,6 +28,8 @@ export class MapSerialisationError extends Error {
   override readonly name = 'MapSerialisationError';
 }
 
+const QUICK_WARM_MS = 2;
+const QUICK_COLD_MS = 10;
 /** Measure the machine on first use only when the remaining work is at least this long (ms). */
 const MEASURE_WHEN_MS = 1500;
 /** Import time assumed for a module never imported in a worker: TypeScript vs JavaScript. */
@@ -123,7 +125,9 @@ export class MapPlan<R = unknown> {
   }
 
   private remember(outcome: ExecOutcome): void {
+    // Writing history costs a file write: only maps worth remembering (parallel, or long) pay it.
     if (!this.fnRef || this.data.sample.items === 0) return;
+    if (outcome.importMs.length === 0 && this.data.mode === 'serial' && (this.data.realised?.wallMs ?? 0) < 100) return;
     const importMs = outcome.importMs.length ? Math.max(...outcome.importMs) : undefined;
     const r = this.data.realised!;
     recordHistory(this.home, {
@@ -168,16 +172,17 @@ function sampleSummary(s: SampleStats): PlanSample {
   };
 }
 
+function checkCount(label: string, name: string, value: number | undefined, min: number): void {
+  if (value !== undefined && (!Number.isInteger(value) || value < min)) {
+    throw new RangeError(`map '${label}': option ${name} must be an integer >= ${min}, got ${String(value)}`);
+  }
+}
+
 function checkOptions(label: string, options: MapOptions<any>): void {
-  const count = (name: string, value: number | undefined, min: number): void => {
-    if (value !== undefined && (!Number.isInteger(value) || value < min)) {
-      throw new RangeError(`map '${label}': option ${name} must be an integer >= ${min}, got ${String(value)}`);
-    }
-  };
-  count('sample', options.sample, 1);
-  count('maxWorkers', options.maxWorkers, 1);
-  count('workers', options.workers, 0);
-  count('chunkSize', options.chunkSize, 1);
+  checkCount(label, 'sample', options.sample, 1);
+  checkCount(label, 'maxWorkers', options.maxWorkers, 1);
+  checkCount(label, 'workers', options.workers, 0);
+  checkCount(label, 'chunkSize', options.chunkSize, 1);
 }
 
 /** Positions not run by the dry run, in list order. */
@@ -211,19 +216,22 @@ export async function planMap<I, R, S = undefined>(items: readonly I[], fn: AnyF
   const fnRef = isParallelFn(fn) ? fn : undefined;
   const label = options.label ?? fnRef?.parallelName ?? (fn.name || 'anonymous');
   checkOptions(label, options);
-  const home = options.home ?? defaultHome();
   const n = items.length;
   const results = new Array<R>(n);
-  const budget = coreBudget();
   const pool = mapPool();
   const warm = fnRef ? pool.warm(fnRef.module) : 0;
-  const cached = cachedFacts(home, budget.usable);
   const call = (item: unknown, index: number): unknown => fn(item as I, index, options.shared as S);
 
-  // Nothing could pay for a worker below this much work: warm workers only need a round trip.
-  const quickMs = warm > 0 ? 20 * (cached?.roundTripMs ?? DEFAULT_FACTS.roundTripMs) : 0.5 * (cached?.workerStartMs ?? 40);
+  // Below this much work in all (ms), nothing could pay for a worker: even a warm one costs round
+  // trips, a cold one at least a thread start. Such maps skip every other measurement.
+  const quickMs = warm > 0 ? QUICK_WARM_MS : QUICK_COLD_MS;
   const forced = options.workers !== undefined;
   const sample = await dryRun(items, results, call, { size: options.sample ?? 5, quickMs: forced ? 0 : quickMs });
+  if (sample.quick) return quickPlan(label, items, results, fn, sample, options);
+
+  const home = options.home ?? defaultHome();
+  const budget = coreBudget();
+  const cached = cachedFacts(home, budget.usable);
   const rest = remaining(n, sample.indices);
   const reasons: string[] = [];
   const warnings: string[] = [];
@@ -289,8 +297,6 @@ export async function planMap<I, R, S = undefined>(items: readonly I[], fn: AnyF
     workers = Math.min(options.workers!, Math.max(0, rest.length));
     chunkSize = options.chunkSize ?? Math.max(1, Math.ceil(rest.length / Math.max(1, workers)));
     reasons.push(`configuration given by the caller (${workers === 0 ? 'serial' : `${workers} workers × ${chunkSize}`})`);
-  } else if (sample.quick) {
-    reasons.push(`about ${fmt(n * sample.times[0]!)} of work in all: less than a worker costs to start`);
   } else if (rest.length === 0) {
     reasons.push('the dry run ran every item');
   } else if (budget.cores < 2 - 1e-9 && Math.ceil(budget.cores) < 2) {
@@ -386,6 +392,48 @@ export async function planMap<I, R, S = undefined>(items: readonly I[], fn: AnyF
   const codecItems = workers > 0 && anyNeedsCodec(items, rest);
   return new MapPlan<R>(data, state as ExecState, fnRef, codecItems, options, home);
 }
+
+/** A serial plan for a map too small to split, built without reading anything about the machine. */
+function quickPlan<R>(label: string, items: readonly unknown[], results: R[], fn: AnyFn<any, R, any>, sample: SampleStats, options: MapOptions<any>): MapPlan<R> {
+  const n = items.length;
+  const serialMs = n * sample.itemMs;
+  const rest = remaining(n, sample.indices);
+  const data: MapPlanData = {
+    label,
+    items: n,
+    mode: 'serial',
+    workers: 0,
+    chunkSize: Math.max(1, rest.length),
+    chunks: 0,
+    estimate: { serialMs, planMs: serialMs + sample.wallMs - sample.itemMs, speedup: 1, startMs: 0, helpedItems: 0 },
+    sample: sampleSummary(sample),
+    machine: QUICK_MACHINE,
+    reasons: [`about ${fmt(serialMs)} of work in all: less than any worker costs`],
+    alternatives: [],
+    warnings: [],
+    unsendable: [],
+    realised: null,
+  };
+  const state = { label, items, results, rest, fn: fn as ExecState['fn'], shared: options.shared, async: sample.async, itemMs: sample.itemMs, signal: options.signal };
+  return new MapPlan<R>(data, state as ExecState, undefined, false, options, '');
+}
+
+const QUICK_MACHINE: PlanMachine = {
+  cores: 0,
+  budgetReason: 'not read (the map is too small to split)',
+  online: 0,
+  cgroup: null,
+  freeBytes: 0,
+  facts: 'not needed',
+  measuredAt: null,
+  workerStartMs: 0,
+  importMs: 0,
+  importKnown: false,
+  roundTripMs: 0,
+  pipelinedMs: 0,
+  workerBytes: 0,
+  warmWorkers: 0,
+};
 
 function measureShared(value: unknown): { bytes: number; encodeMs: number; decodeMs: number } {
   try {

@@ -103,14 +103,28 @@ export async function dryRun(
   const times: number[] = [];
   let callBytes = 0;
   let isAsync = false;
-  const positions = spreadIndices(n);
   const measured = Math.min(options.size, n);
   let quick = false;
+  let sampleMs = 0;
+  // The generator (and its Set) is made only when a second item is needed: tiny maps stop after one.
+  let positions: Generator<number> | undefined;
+  const firstIndex = n > 0 ? Math.min(n - 1, Math.floor(0.5 * n)) : -1;
   for (;;) {
-    const next = positions.next();
-    if (next.done) break;
-    const i = next.value;
-    const track = indices.length < measured;
+    let i: number;
+    if (indices.length === 0) {
+      if (firstIndex < 0) break;
+      i = firstIndex;
+    } else {
+      if (!positions) {
+        positions = spreadIndices(n);
+        positions.next(); // the first index, already run
+      }
+      const next = positions.next();
+      if (next.done) break;
+      i = next.value;
+    }
+    // Heap growth is tracked from the second item (the first one's includes compilation).
+    const track = indices.length > 0 && indices.length <= measured;
     const heapBefore = track ? getHeapStatistics().used_heap_size : 0;
     const t0 = performance.now();
     let r = call(items[i], i);
@@ -123,12 +137,12 @@ export async function dryRun(
     results[i] = r;
     indices.push(i);
     times.push(dt);
+    sampleMs += dt;
     const k = indices.length;
     if (k === 1 && n * dt < options.quickMs) {
       quick = true;
       break;
     }
-    const sampleMs = times.reduce((s, v) => s + v, 0);
     const projected = (sampleMs / k) * n;
     if (sampleMs >= HEAVY_MS && sampleMs >= HEAVY_SHARE * projected) break;
     if (k >= measured && (sampleMs >= CHEAP_SAMPLE_MS || k >= Math.min(CHEAP_MAX_ITEMS, Math.max(measured, Math.floor(CHEAP_MAX_SHARE * n))))) break;
