@@ -34,11 +34,15 @@ after(async () => {
   home.cleanup();
 });
 
-/** Runs an example through the CLI; resolves with the run once it has succeeded. */
+/**
+ * Runs an example through the CLI; resolves with the run once it has succeeded. One worker: the
+ * results do not depend on parallelism, and every worker costs about a CPU-second to start
+ * (tsx, the flow, the library), which matters on a loaded machine.
+ */
 async function runExample(name: string, args: string[]): Promise<RunHandle> {
   const env: NodeJS.ProcessEnv = { ...process.env, SLUICE_HOME: home.home };
   for (const key of Object.keys(env)) if (key.startsWith('SLUICE_PARAM_')) delete env[key];
-  const child = spawn(process.execPath, [CLI, 'run', join(ROOT, 'examples', name, 'flow.ts'), '--max-workers', '2', '--quiet', ...args], { cwd: ROOT, env });
+  const child = spawn(process.execPath, [CLI, 'run', join(ROOT, 'examples', name, 'flow.ts'), '--max-workers', '1', '--quiet', ...args], { cwd: ROOT, env });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
