@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { StepOptions } from '../flow/types.js';
 import type { ArtifactRecord, FrameRecord, MetadataStore, RunRecord, TaskRecord } from '../store/types.js';
-import type { ArtifactMap, JoinInputSpec } from './protocol.js';
+import type { ArtifactMap, JoinFailureSpec, JoinInputSpec } from './protocol.js';
 
 function sha(parts: readonly unknown[]): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
@@ -28,6 +28,7 @@ export interface KeyInputs {
   readonly stack: readonly FrameRecord[];
   readonly artifacts: ArtifactMap;
   readonly joinInputs?: readonly JoinInputSpec[];
+  readonly joinFailures?: readonly JoinFailureSpec[];
   /** Full keys of the parent tasks, in order. */
   readonly parentKeys: readonly string[];
 }
@@ -43,6 +44,7 @@ export function cacheKey(inputs: KeyInputs): string {
     inputs.stack.map((f) => [f.splitStep, f.kind, f.index, f.count, f.item?.digest ?? null]),
     digests(inputs.artifacts),
     (inputs.joinInputs ?? []).map((i) => [i.step, i.index, digests(i.artifacts)]),
+    (inputs.joinFailures ?? []).map((f) => [f.step, f.index, f.error.type, f.error.message]),
     inputs.parentKeys,
   ]);
 }

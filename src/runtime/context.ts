@@ -143,6 +143,8 @@ export function buildContext(
   };
   Object.defineProperty(base, 'item', { get: () => innermost?.item, enumerable: true });
   if (isJoin) {
+    // A join depends on which paths arrived (and which items failed), not only on what it reads.
+    reads.artifacts.set('$inputs', joinShape(spec));
     const inputs = (spec.joinInputs ?? []).map((input) =>
       joinInput(blobs, spec.step, input.step, input.index, input.artifacts, (name, digest) => reads.artifacts.set(`${input.index}:${name}`, digest)),
     );
@@ -308,4 +310,12 @@ function merge(spec: TaskSpec, outputs: Map<string, PendingOutput>, options: Mer
     );
   }
   for (const [name, stored] of chosen) outputs.set(name, { kind: 'ref', stored });
+}
+
+/** Which inputs and failures a join received, as a comparable string (see resume). */
+export function joinShape(spec: Pick<TaskSpec, 'joinInputs' | 'joinFailures'>): string {
+  return JSON.stringify([
+    (spec.joinInputs ?? []).map((i) => [i.index, i.step]),
+    (spec.joinFailures ?? []).map((f) => [f.index, f.step, f.error.type, f.error.message]),
+  ]);
 }

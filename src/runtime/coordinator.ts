@@ -177,6 +177,7 @@ export class Coordinator {
         stack: plan.stack,
         artifacts: plan.artifacts,
         joinInputs: plan.joinInputs,
+        joinFailures: plan.joinFailures,
         parentKeys: plan.parents.map((id) => this.fullKeys.get(id) ?? ''),
       });
       const task: LiveTask = { plan, options, queuedAt: now, identity: `${base}#${n}`, key, attempt: 0, attempts: [], startedAt: null, workerId: null, killed: undefined, timers: [] };
@@ -206,7 +207,7 @@ export class Coordinator {
     const { plan } = task;
     let clone: Clone | undefined;
     let kind: 'cloned' | 'cached' = 'cloned';
-    if (this.deps.resume) clone = await this.deps.resume.match(task.identity, plan.step, plan.stack, plan.artifacts, plan.joinInputs);
+    if (this.deps.resume) clone = await this.deps.resume.match(task.identity, plan.step, plan.stack, plan.artifacts, plan.joinInputs, plan.joinFailures);
     if (!clone && this.deps.cached(plan.step)) {
       const hit = await this.lookup.find(task.key);
       if (hit) {

@@ -9,7 +9,8 @@
 import type { FlowGraph } from '../flow/graph.js';
 import type { ArtifactRecord, FrameRecord, MetadataStore, RunRecord, TaskRecord } from '../store/types.js';
 import { RunSetupError } from './errors.js';
-import type { ArtifactMap, JoinInputSpec } from './protocol.js';
+import { joinShape } from './context.js';
+import type { ArtifactMap, JoinFailureSpec, JoinInputSpec } from './protocol.js';
 
 export function identityBase(step: string, stack: readonly FrameRecord[]): string {
   return `${step}|${stack.map((f) => `${f.splitStep}:${f.kind}:${f.index}`).join('/')}`;
@@ -78,22 +79,30 @@ export class ResumePlan {
     stack: readonly FrameRecord[],
     artifacts: ArtifactMap,
     joinInputs: readonly JoinInputSpec[] | undefined,
+    joinFailures?: readonly JoinFailureSpec[],
   ): Promise<Clone | undefined> {
     if (this.forced.has(step)) return undefined;
     const task = this.byIdentity.get(identity);
     if (!task || task.status !== 'done' || task.step !== step) return undefined;
-    if (!this.sameReads(task, stack, artifacts, joinInputs)) return undefined;
+    if (!this.sameReads(task, stack, artifacts, joinInputs, joinFailures)) return undefined;
     return { task, artifacts: await this.meta.listArtifacts(task.runId, task.taskId) };
   }
 
-  private sameReads(task: TaskRecord, stack: readonly FrameRecord[], artifacts: ArtifactMap, joinInputs: readonly JoinInputSpec[] | undefined): boolean {
+  private sameReads(
+    task: TaskRecord,
+    stack: readonly FrameRecord[],
+    artifacts: ArtifactMap,
+    joinInputs: readonly JoinInputSpec[] | undefined,
+    joinFailures: readonly JoinFailureSpec[] | undefined,
+  ): boolean {
     const reads = task.reads;
     if (!reads) return false;
     for (const name of reads.params) {
       if (JSON.stringify(this.origin.params[name] ?? null) !== JSON.stringify(this.params[name] ?? null)) return false;
     }
     for (const [key, digest] of Object.entries(reads.artifacts)) {
-      if (currentDigest(key, stack, artifacts, joinInputs) !== digest) return false;
+      const now = key === '$inputs' ? joinShape({ joinInputs, joinFailures }) : currentDigest(key, stack, artifacts, joinInputs);
+      if (now !== digest) return false;
     }
     return true;
   }
