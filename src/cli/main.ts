@@ -13,10 +13,13 @@ import { RunSetupError } from '../runtime/run.js';
 import { resolveHome } from '../store/home.js';
 import { CliUsageError, type CliContext } from './format.js';
 import { register as registerCache } from './cache.js';
+import { register as registerCompare } from './compare.js';
 import { register as registerDlq } from './dlq.js';
 import { register as registerDump } from './dump.js';
 import { register as registerGc } from './gc.js';
 import { register as registerLogs } from './logs.js';
+import { register as registerMetrics } from './metrics.js';
+import { register as registerModels } from './models.js';
 import { register as registerPlan } from './plan.js';
 import { register as registerProfile } from './profile.js';
 import { register as registerResume } from './resume.js';
@@ -50,6 +53,9 @@ export function buildProgram(context: CliContext): Command {
     registerCache,
     registerPlan,
     registerProfile,
+    registerMetrics,
+    registerCompare,
+    registerModels,
   ];
   for (const register of groups) register(program, context);
   for (const command of program.commands) command.exitOverride();

@@ -215,7 +215,7 @@ export class Registry {
 
   /** Moves an alias to a version that passed its gate (`requireGate` defaults to true here). */
   async promote(name: string, version: number, alias: string, options: { readonly requireGate?: boolean; readonly reason?: string } = {}): Promise<AliasHistoryRecord> {
-    return this.setAlias(name, alias, version, { requireGate: options.requireGate ?? true, reason: options.reason ?? 'promote' });
+    return this.setAlias(name, alias, version, { requireGate: options.requireGate ?? true, reason: options.reason });
   }
 
   /** Refused while an alias points at the version. */

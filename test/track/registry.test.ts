@@ -107,7 +107,7 @@ void describe('registering models from flows', () => {
       assert.equal(version.signature, null, 'a plain number example has no recognisable signature');
       assert.equal(await registry.loadExample('models:/lin-copy/1'), 2);
       assert.deepEqual(version.inputs, second.step('train')[0]!.reads?.artifacts ?? {});
-      await assert.rejects(registry.promote('lin-copy', 1, 'production'), /was not moved to version 1: promote; refused: it has no gate verdict/);
+      await assert.rejects(registry.promote('lin-copy', 1, 'production'), /was not moved to version 1: refused: it has no gate verdict/);
       const verdict = await registry.gate('models:/lin-copy/1', { thresholds: { quality: { min: 0.5 } } });
       assert.equal(verdict.passed, false);
       assert.deepEqual(verdict.reasons, ["metric 'quality' is missing from the candidate (threshold min 0.5)"]);
