@@ -93,10 +93,13 @@ export const RunDetail = z
   .object({
     run: RunSummary.extend({ flowFile: z.string(), codeDigest: z.string() }),
     graph: Graph,
-    steps: z.array(StepSummary),
+    /** Tasks per status, per step (steps without tasks are absent). */
+    counts: z.record(z.string(), StatusCounts),
     tasks: z.number(),
   })
   .openapi('RunDetail');
+
+export const RunSteps = z.object({ steps: z.array(StepSummary) }).openapi('RunSteps');
 
 export const RunLive = z
   .object({
@@ -195,6 +198,18 @@ export const Artifact = z
   })
   .openapi('Artifact');
 
+export const Attempt = z
+  .object({
+    attempt: z.number(),
+    status: z.string(),
+    startedAt: z.number().nullable(),
+    endedAt: z.number().nullable(),
+    workerId: z.string().nullable(),
+    error: TaskError.nullable(),
+    retryDelayMs: z.number().nullable(),
+  })
+  .openapi('Attempt');
+
 export const TaskDetail = z
   .object({
     task: TaskSummary.extend({
@@ -207,6 +222,8 @@ export const TaskDetail = z
       foreachStack: z.array(Frame),
       errorDetail: TaskError.nullable(),
       stats: z.record(z.string(), z.number()).nullable(),
+      /** Earlier attempts and the latest (when the store records attempt history). */
+      attempts: z.array(Attempt),
     }),
     artifacts: z.array(Artifact),
   })
@@ -247,6 +264,8 @@ export const Flows = z.object({ flows: z.array(z.object({ name: z.string(), crea
 export type RunSummaryT = z.infer<typeof RunSummary>;
 export type RunPageT = z.infer<typeof RunPage>;
 export type RunDetailT = z.infer<typeof RunDetail>;
+export type RunStepsT = z.infer<typeof RunSteps>;
+export type AttemptT = z.infer<typeof Attempt>;
 export type RunLiveT = z.infer<typeof RunLive>;
 export type GraphT = z.infer<typeof Graph>;
 export type GraphStepT = z.infer<typeof GraphStep>;

@@ -76,7 +76,7 @@ describe('runs', () => {
     assert.deepEqual(body.flows.map((f: any) => f.name), ['UiBasic', 'UiFail']);
   });
 
-  test('one run: graph with step kinds and edges, per-step aggregates', async () => {
+  test('one run: graph with step kinds and edges, and task counts per step', async () => {
     const { status, body } = await server.json(base);
     assert.equal(status, 200);
     assert.deepEqual(
@@ -90,12 +90,26 @@ describe('runs', () => {
     );
     assert.equal(body.graph.inferred, false);
     assert.equal(body.tasks, 9);
-    const square = body.steps.find((s: any) => s.name === 'square');
-    assert.deepEqual(square.counts, { pending: 0, running: 0, done: 6, failed: 0 });
-    assert.equal(square.total, 6);
+    assert.deepEqual(body.counts.square, { pending: 0, running: 0, done: 6, failed: 0 });
+    assert.deepEqual(Object.keys(body.counts).sort(), ['collect', 'end', 'square', 'start']);
+    assert.equal(body.run.flowFile.endsWith('ui-basic.ts'), true);
+  });
+
+  test('the per-step profile: counts, durations and resource use', async () => {
+    const { body } = await server.json(`${base}/steps`);
+    assert.deepEqual(
+      body.steps.map((s: any) => [s.name, s.total]),
+      [
+        ['start', 1],
+        ['square', 6],
+        ['collect', 1],
+        ['end', 1],
+      ],
+    );
+    const square = body.steps[1];
     assert.ok(square.durationSumMs >= square.durationMaxMs && square.durationMaxMs >= square.durationMeanMs);
     assert.ok(square.cpuMs > 0, 'task stats are summed');
-    assert.equal(body.run.flowFile.endsWith('ui-basic.ts'), true);
+    assert.equal(square.retried, 0);
   });
 
   test('timeline: bars per task, critical path from start to end, and a density profile for wide steps', async () => {
@@ -166,6 +180,10 @@ describe('tasks', () => {
     );
     assert.equal(t.parentCount, 1);
     assert.ok(t.stats.wallMs >= 0);
+    assert.deepEqual(
+      t.attempts.map((a: any) => [a.attempt, a.status]),
+      [[0, 'done']],
+    );
     const artifacts = Object.fromEntries(body.artifacts.map((a: any) => [a.name, a]));
     assert.equal(artifacts.sq.inherited, false);
     assert.equal(artifacts.table.inherited, true);
@@ -323,6 +341,7 @@ describe('OpenAPI', () => {
       '/api/runs',
       '/api/runs/{flow}/{runId}',
       '/api/runs/{flow}/{runId}/timeline',
+      '/api/runs/{flow}/{runId}/steps',
       '/api/runs/{flow}/{runId}/tasks',
       '/api/runs/{flow}/{runId}/tasks/{taskId}',
       '/api/runs/{flow}/{runId}/tasks/{taskId}/artifacts/{name}',

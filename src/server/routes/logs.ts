@@ -18,8 +18,10 @@ const DEFAULT_LIMIT = 1024 * 1024;
 const MAX_LIMIT = 8 * 1024 * 1024;
 /** A live tail sends at most this much per event. */
 const LIVE_CHUNK = 256 * 1024;
-/** How often a live tail re-reads the task's status (every n polls). */
-const STATUS_EVERY = 4;
+/** Live tails look at the file at least this often (a stat and a read; cheap). */
+const LOG_POLL_MS = 100;
+/** How often a live tail re-reads the task's status (ms). */
+const STATUS_MS = 1000;
 
 const LogParams = TaskParams.extend({
   stream: z.enum(['stdout', 'stderr']).openapi({ param: { name: 'stream', in: 'path' } }),
@@ -84,10 +86,13 @@ export function registerLogRoutes(app: OpenAPIHono, deps: ApiDeps): void {
     const store = storeOf(deps.access);
     const key = { flow: run.flow, runId: run.runId, step: task.step, taskId: task.taskId, attempt };
     let offset = query.offset ?? 0;
-    let polls = 0;
-    return pollingStream(c, deps.pollMs, async (send) => {
+    let checked = 0;
+    return pollingStream(c, Math.min(deps.pollMs, LOG_POLL_MS), async (send) => {
       // Status first, then read: a finished attempt's log is complete once it is marked finished.
-      if (polls++ % STATUS_EVERY === 0) task = (await store.meta.getTask(run.runId, taskId)) ?? task;
+      if (Date.now() - checked >= STATUS_MS) {
+        task = (await store.meta.getTask(run.runId, taskId)) ?? task;
+        checked = Date.now();
+      }
       const finished = task.attempt > attempt || task.status === 'done' || task.status === 'failed';
       for (;;) {
         const window = readLogWindow(store.logs, key, stream, { offset, limit: LIVE_CHUNK });

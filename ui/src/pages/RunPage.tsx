@@ -15,7 +15,7 @@ import { StepTable } from '../run/StepTable';
 import { StepTasks } from '../run/StepTasks';
 import { Timeline } from '../run/Timeline';
 import { TaskDrawer } from '../task/TaskDrawer';
-import type { RunDetail, RunLive, RunSummary, StatusCounts, Timeline as TimelineData } from '../types';
+import type { RunDetail, RunLive, RunSteps, RunSummary, StatusCounts, Timeline as TimelineData } from '../types';
 
 const VIEWS = [
   { id: 'graph', label: 'Graph' },
@@ -57,10 +57,7 @@ export function RunPage({ flow, runId }: { readonly flow: string; readonly runId
   });
 
   const data = detail.data;
-  const counts = useMemo<Record<string, StatusCounts>>(() => {
-    const fromDetail = Object.fromEntries((data?.steps ?? []).map((s) => [s.name, s.counts]));
-    return live ? { ...fromDetail, ...live.counts } : fromDetail;
-  }, [data, live]);
+  const counts = useMemo<Record<string, StatusCounts>>(() => (live ? { ...data?.counts, ...live.counts } : (data?.counts ?? {})), [data, live]);
   const run: RunSummary | undefined = live && data && live.run.runId === data.run.runId && data.run.status === 'running' ? live.run : data?.run;
   const now = useNow(running);
 
@@ -138,13 +135,20 @@ export function RunPage({ flow, runId }: { readonly flow: string; readonly runId
         )}
         {view === 'timeline' &&
           (timeline.error ? <ErrorBox error={timeline.error} what="the timeline" /> : timeline.data ? <Timeline data={timeline.data} onTask={openTask} /> : <Loading what="the timeline" />)}
-        {view === 'steps' && <StepTable steps={data.steps} onStep={selectStep} />}
+        {view === 'steps' && <StepsView base={base} onStep={selectStep} version={version} />}
         {view === 'metrics' && <RunMetrics flow={flow} runId={runId} />}
         {view === 'params' && <ParamsView run={run} graph={data.graph} />}
       </div>
       {taskId !== null && <TaskDrawer flow={flow} runId={runId} taskId={taskId} onClose={() => setParams({ task: null, tab: null, attempt: null, stream: null }, true)} />}
     </section>
   );
+}
+
+function StepsView({ base, onStep, version }: { readonly base: string; readonly onStep: (step: string) => void; readonly version: number }) {
+  const steps = useApi<RunSteps>(`${base}/steps${query({ v: version || undefined })}`);
+  if (steps.error) return <ErrorBox error={steps.error} what="the steps" />;
+  if (!steps.data) return <Loading what="the steps" />;
+  return <StepTable steps={steps.data.steps} onStep={onStep} />;
 }
 
 function ParamsView({ run, graph }: { readonly run: RunSummary; readonly graph: RunDetail['graph'] }) {

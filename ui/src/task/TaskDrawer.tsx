@@ -78,11 +78,14 @@ export function TaskDrawer({ flow, runId, taskId, onClose }: { readonly flow: st
                     <label>
                       Attempt{' '}
                       <select value={attempt} onChange={(e) => setParams({ attempt: e.target.value })}>
-                        {Array.from({ length: task.attempt + 1 }, (_, i) => (
-                          <option key={i} value={i}>
-                            {`${i}${i === task.attempt ? ' (latest)' : ''}`}
-                          </option>
-                        ))}
+                        {Array.from({ length: task.attempt + 1 }, (_, i) => {
+                          const status = task.attempts.find((a) => a.attempt === i)?.status;
+                          return (
+                            <option key={i} value={i}>
+                              {`${i}${status ? ` (${status})` : ''}${i === task.attempt ? ' latest' : ''}`}
+                            </option>
+                          );
+                        })}
                       </select>
                     </label>
                   )}
@@ -125,6 +128,35 @@ function Details({ detail }: { readonly detail: TaskDetail }) {
           ...(t.originPathspec ? ([['cloned from', <span key="o" className="mono">{t.originPathspec}</span>]] as const) : []),
         ]}
       />
+      {t.attempts.length > 1 && (
+        <>
+          <h3>Attempts</h3>
+          <table className="grid attempts">
+            <thead>
+              <tr>
+                <th scope="col">#</th>
+                <th scope="col">Status</th>
+                <th scope="col">Duration</th>
+                <th scope="col">Worker</th>
+                <th scope="col">Error</th>
+              </tr>
+            </thead>
+            <tbody>
+              {t.attempts.map((a) => (
+                <tr key={a.attempt}>
+                  <td>{a.attempt}</td>
+                  <td>{a.status}</td>
+                  <td>{a.startedAt !== null && a.endedAt !== null ? formatDuration(a.endedAt - a.startedAt) : '–'}</td>
+                  <td>{a.workerId ?? '–'}</td>
+                  <td className="error-cell" title={a.error?.stack ?? undefined}>
+                    {a.error ? `${a.error.type}: ${a.error.message}${a.retryDelayMs !== null ? ` (retried after ${formatDuration(a.retryDelayMs)})` : ''}` : ''}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
       {t.foreachStack.length > 0 && (
         <>
           <h3>Foreach stack</h3>
