@@ -1,7 +1,8 @@
 /**
  * How many cores one map may use. Parallel work inside parallel work oversubscribes the machine:
  * a map inside a map worker runs serially, and a map inside a pool worker (one of several running
- * tasks side by side) gets its share of the cores.
+ * tasks side by side) gets its share of the cores. Outside a pool, cores that other processes keep
+ * busy (measured, see load.ts) are not counted.
  *
  * Environment (set by the runtime, readable by anyone):
  *   SLUICE_POOL_WORKERS  number of pool worker processes running tasks side by side on this machine
@@ -11,6 +12,7 @@
  */
 import { isMapWorker } from './parallel.js';
 import { usableCores, type CoreInfo } from './cgroup.js';
+import { busyElsewhere } from './load.js';
 
 export const POOL_WORKERS_ENV = 'SLUICE_POOL_WORKERS';
 export const CPU_BUDGET_ENV = 'SLUICE_CPU_BUDGET';
@@ -28,22 +30,26 @@ function positive(raw: string | undefined): number | undefined {
   return Number.isFinite(n) && n > 0 ? n : undefined;
 }
 
-export function coreBudget(env: Readonly<Record<string, string | undefined>> = process.env, info: CoreInfo = usableCores()): CoreBudget {
+export function coreBudget(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  info: CoreInfo = usableCores(),
+  load: { readonly cores: number; readonly windowMs: number } | undefined = busyElsewhere(),
+): CoreBudget {
   const machine = `${info.usable} usable core${info.usable === 1 ? '' : 's'}${info.cgroup !== undefined ? ` (cgroup quota ${info.cgroup})` : ''}`;
   if (isMapWorker()) {
     return { ...info, cores: 1, reason: `inside a map worker: the outer map already uses the ${machine}` };
   }
-  const budget = positive(env[CPU_BUDGET_ENV]);
-  if (budget !== undefined) {
-    return { ...info, cores: Math.max(1, Math.min(info.usable, budget)), reason: `${CPU_BUDGET_ENV}=${env[CPU_BUDGET_ENV]} of ${machine}` };
-  }
   const pool = positive(env[POOL_WORKERS_ENV]);
-  if (pool !== undefined && pool > 1) {
-    return {
-      ...info,
-      cores: Math.max(1, info.usable / pool),
-      reason: `this task runs in one of ${pool} pool workers sharing ${machine}`,
-    };
+  const budget = positive(env[CPU_BUDGET_ENV]);
+  if (budget === undefined && pool !== undefined && pool > 1) {
+    // Sibling pool workers show up as "other" load: the share already accounts for them.
+    return { ...info, cores: Math.max(1, info.usable / pool), reason: `this task runs in one of ${pool} pool workers sharing ${machine}` };
   }
-  return { ...info, cores: info.usable, reason: machine };
+  const busy = load && load.cores >= 0.25 ? load : undefined;
+  const free = busy ? Math.max(1, info.usable - busy.cores) : info.usable;
+  const loadNote = busy ? `; ${busy.cores.toFixed(1)} busy with other work (measured over ${(busy.windowMs / 1000).toFixed(1)} s)` : '';
+  if (budget !== undefined) {
+    return { ...info, cores: Math.max(1, Math.min(info.usable, budget, free)), reason: `${CPU_BUDGET_ENV}=${env[CPU_BUDGET_ENV]} of ${machine}${loadNote}` };
+  }
+  return { ...info, cores: free, reason: `${machine}${loadNote}` };
 }

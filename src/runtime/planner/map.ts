@@ -10,11 +10,11 @@
 import { join, resolve } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { coreBudget } from './budget.js';
-import { freeMemory } from './cgroup.js';
+import { freeMemory, usableCores } from './cgroup.js';
 import { runParallel, runSerial, type ExecOutcome, type ExecState } from './execute.js';
 import { explainPlan, summaryLine } from './explain.js';
 import { moduleImportMs, recordHistory } from './history.js';
-import { cachedFacts, DEFAULT_FACTS, measureMachine, type MachineFacts } from './machine.js';
+import { cachedFacts, DEFAULT_FACTS, measureMachine, observeWorkerStarts, type MachineFacts } from './machine.js';
 import { choose, type Alternative, type Capacity, type WorkloadStats } from './model.js';
 import { isParallelFn, type ParallelFn } from './parallel.js';
 import { mapPool } from './pool.js';
@@ -120,6 +120,7 @@ export class MapPlan<R = unknown> {
     };
     for (const w of outcome.warnings) process.emitWarning(`map '${this.data.label}': ${w}`, 'SluiceMapWarning');
     this.remember(outcome);
+    if (outcome.startMs.length > 0) observeWorkerStarts(this.home, usableCores().usable, outcome.startMs);
     this.options.onRealised?.(this.data);
     return this.state.results as R[];
   }
