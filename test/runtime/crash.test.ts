@@ -31,17 +31,33 @@ async function endTotal(runId: string): Promise<number> {
   }
 }
 
-/** Starts `sluice run` and SIGKILLs the coordinator after `delayMs`. */
-function runAndKill(delayMs: number): Promise<void> {
+/**
+ * Starts `sluice run` and SIGKILLs the coordinator `delayMs` after its run appears in the store
+ * (or, one time in five, before it does). Waiting for the run keeps the kill moments spread over
+ * the run whatever the machine's load.
+ */
+function runAndKill(delayMs: number, known: Set<string>): Promise<void> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts'), 'run', join(FIXTURES, 'crashable.ts'), '--quiet', '--max-workers', '2'], {
       cwd: ROOT,
       env: { ...process.env, SLUICE_HOME: home.home },
       stdio: 'ignore',
     });
-    const timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
+    let timer: NodeJS.Timeout | undefined;
+    const early = Math.random() < 0.2;
+    const poll = setInterval(() => {
+      if (timer) return;
+      if (early) {
+        timer = setTimeout(() => child.kill('SIGKILL'), Math.random() * 300);
+        return;
+      }
+      void openStoreRuns().then((runs) => {
+        if (!timer && runs.some((r) => !known.has(r.runId))) timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
+      }).catch(() => {});
+    }, 50);
     child.on('exit', () => {
-      clearTimeout(timer);
+      clearInterval(poll);
+      if (timer) clearTimeout(timer);
       resolve();
     });
   });
@@ -51,7 +67,7 @@ test(`kill -9 of the coordinator at ${TRIALS} random moments never corrupts the 
   const outcomes: Record<string, number> = {};
   for (let trial = 0; trial < TRIALS; trial++) {
     const before = new Set((await openStoreRuns()).map((r) => r.runId));
-    await runAndKill(300 + Math.floor(Math.random() * 2200));
+    await runAndKill(Math.floor(Math.random() * 1500), before);
     const store = openStore(home.home);
     const crashedIds = await markCrashedRuns(store.meta);
     const runs = (await store.meta.listRuns({ flow: 'Crashable' })).filter((r) => !before.has(r.runId));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -32,16 +32,18 @@ void describe('FsArtifactStore on disk', () => {
     assert.equal(store.pathOf(refs[0]!.digest), join(root, expected.find((p) => p.endsWith(refs[0]!.digest))!));
   });
 
-  void it('does not rewrite a blob that already exists (same bytes twice: one file, untouched)', () => {
+  void it('does not rewrite a blob that already exists (same bytes twice: one file, same inode, time refreshed for GC)', () => {
     const root = freshRoot();
     const store = new FsArtifactStore(root);
     const ref = store.put(Buffer.from('dedup me'));
     const path = store.pathOf(ref.digest);
+    const old = new Date(Date.now() - 3_600_000);
+    utimesSync(path, old, old);
     const before = statSync(path);
     store.put(Buffer.from('dedup me'));
     const afterStat = statSync(path);
-    assert.equal(afterStat.ino, before.ino);
-    assert.equal(afterStat.mtimeMs, before.mtimeMs);
+    assert.equal(afterStat.ino, before.ino, 'not rewritten');
+    assert.ok(afterStat.mtimeMs > before.mtimeMs + 3_000_000, 'in use again: GC must see it as new');
     assert.equal(filesUnder(root).length, 1);
   });
 
