@@ -2,11 +2,35 @@
  * Measures what a task attempt uses: CPU time, peak memory (sampled), and artifact I/O through a
  * counting wrapper around the blob store. Cheap enough to run on every task.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { ArtifactStore, TaskStats } from '../store/types.js';
+
+/**
+ * Linux keeps the process's peak RSS (VmHWM); writing 5 to clear_refs resets it, so each task in
+ * a reused worker gets its own exact peak even when a synchronous computation starves the sampler.
+ */
+function resetPeakRss(): boolean {
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function kernelPeakRss(): number | undefined {
+  try {
+    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    return kb === undefined ? undefined : Number(kb) * 1024;
+  } catch {
+    return undefined;
+  }
+}
 
 const SAMPLE_MS = 50;
 
 export class TaskMeter {
+  private readonly exactPeak = resetPeakRss();
   private readonly started = performance.now();
   private readonly cpu = process.cpuUsage();
   private peakRss = process.memoryUsage.rss();
@@ -69,6 +93,8 @@ export class TaskMeter {
   finish(): TaskStats {
     clearInterval(this.timer);
     this.sample();
+    const kernel = this.exactPeak ? kernelPeakRss() : undefined;
+    if (kernel !== undefined) this.peakRss = Math.max(this.peakRss, kernel);
     const cpu = process.cpuUsage(this.cpu);
     return {
       wallMs: performance.now() - this.started,
