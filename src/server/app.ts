@@ -12,7 +12,7 @@ import { registerMetricRoutes } from './routes/metrics.js';
 import { registerModelRoutes } from './routes/models.js';
 import { registerRunRoutes } from './routes/runs.js';
 import { registerTaskRoutes } from './routes/tasks.js';
-import { loopbackHostOnly, requireToken, securityHeaders } from './security.js';
+import { loopbackHostOnly, requireToken, sameOriginWrites, securityHeaders } from './security.js';
 import { defaultUiDir, staticUi } from './static.js';
 import { StoreAccess } from './store-access.js';
 import { mountMlflow } from './mlflow.js';
@@ -53,8 +53,11 @@ export function createApp(options: AppOptions): SluiceApp {
   app.use('/api/*', requireToken(token));
   app.use('/ajax-api/*', requireToken(token));
 
-  const mlflow = mountMlflow(app, access);
-  const deps: ApiDeps = { access, version: VERSION, auth: token !== undefined, pollMs: options.pollMs ?? 250, mlflow };
+  app.use('/api/*', sameOriginWrites());
+  app.use('/ajax-api/*', sameOriginWrites());
+
+  const mlflow = mountMlflow(app, access.home);
+  const deps: ApiDeps = { access, version: VERSION, auth: token !== undefined, pollMs: options.pollMs ?? 250, mlflow: true };
   registerRunRoutes(app, deps);
   registerTaskRoutes(app, deps);
   registerLogRoutes(app, deps);
@@ -72,6 +75,7 @@ export function createApp(options: AppOptions): SluiceApp {
   });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
 
+  app.all('/ajax-api/*', (c) => c.json({ error: 'not-found', message: `no API route ${c.req.method} ${c.req.path}` }, 404));
   app.all('/api/*', (c) => c.json({ error: 'not-found', message: `no API route ${c.req.method} ${c.req.path}; see /api/openapi.json` }, 404));
   const ui = options.uiDir === null ? undefined : (options.uiDir ?? defaultUiDir());
   const serveUi = staticUi(ui);
@@ -90,5 +94,5 @@ export function createApp(options: AppOptions): SluiceApp {
     return c.json({ error: 'internal', message: `${name}: ${error.message}` }, 500);
   });
 
-  return { app, close: () => access.close() };
+  return { app, close: async () => void (await Promise.all([access.close(), mlflow.close()])) };
 }

@@ -1,14 +1,17 @@
 /**
- * MOUNT POINT for the MLflow-compatible REST API of the tracking layer (issue 6), served under
- * `/api/2.0/mlflow` and `/ajax-api/2.0/mlflow` (both behind the token check in app.ts).
- * src/track/mlflow/ does not exist yet: until it does, nothing is mounted and `/api/info`
- * reports `mlflow: false`. To mount it, call its app factory here with the store access and
- * `app.route(prefix, mlflowApp)` for both prefixes.
+ * Mounts the tracking layer's MLflow-compatible REST API (src/track/mlflow) under
+ * `/api/2.0/mlflow` and `/ajax-api/2.0/mlflow`, behind the same token and host checks as the rest
+ * of the API (app.ts registers those first). It writes (MLflow clients log runs and register
+ * models), so it opens its own writable connection to the store on first use.
  */
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { StoreAccess } from './store-access.js';
+import { createMlflowApp } from '../track/mlflow/app.js';
 
-/** Mounts the MLflow REST API when the tracking layer provides one; returns whether it did. */
-export function mountMlflow(_app: OpenAPIHono, _access: StoreAccess): boolean {
-  return false;
+export const MLFLOW_PREFIXES = ['/api/2.0/mlflow', '/ajax-api/2.0/mlflow'] as const;
+
+/** Mounts the MLflow API; returns what closes its store connection. */
+export function mountMlflow(app: OpenAPIHono, home: string): { close(): Promise<void> } {
+  const mlflow = createMlflowApp({ home });
+  for (const prefix of MLFLOW_PREFIXES) app.route(prefix, mlflow);
+  return mlflow;
 }

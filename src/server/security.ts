@@ -112,3 +112,25 @@ export function loopbackHostOnly(enabled: boolean): MiddlewareHandler {
     );
   };
 }
+
+/**
+ * Refuses writes (anything but GET/HEAD/OPTIONS) that a browser sends from another origin: a page
+ * on another site could otherwise post to a token-less server on 127.0.0.1 (the MLflow API writes).
+ * Browsers always send Origin on cross-origin writes; MLflow clients and scripts send none.
+ */
+export function sameOriginWrites(): MiddlewareHandler {
+  return async (c, next) => {
+    const method = c.req.method;
+    if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return next();
+    const origin = c.req.header('origin');
+    if (origin === undefined) return next();
+    let originHost: string;
+    try {
+      originHost = new URL(origin).host.toLowerCase();
+    } catch {
+      originHost = '';
+    }
+    if (originHost !== '' && originHost === (c.req.header('host') ?? '').toLowerCase()) return next();
+    return c.json({ error: 'forbidden-origin', message: `writes from another origin (${origin}) are refused; send them from this server's own pages or without an Origin header` }, 403);
+  };
+}

@@ -134,6 +134,44 @@ describe('binding', () => {
   });
 });
 
+describe('the MLflow API', () => {
+  test('is mounted under both prefixes, behind the token', async () => {
+    for (const prefix of ['/api/2.0/mlflow', '/ajax-api/2.0/mlflow']) {
+      const found = await open.json(`${prefix}/experiments/get-by-name?experiment_name=UiBasic`);
+      assert.equal(found.status, 200, prefix);
+      assert.equal(found.body.experiment.name, 'UiBasic');
+      const missing = await open.json(`${prefix}/experiments/get-by-name?experiment_name=Nope`);
+      assert.equal(missing.status, 404);
+      assert.equal(missing.body.error_code, 'RESOURCE_DOES_NOT_EXIST');
+    }
+    const runs = await locked.json('/api/2.0/mlflow/runs/search', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify({ experiment_ids: ['UiBasic'] }),
+    });
+    assert.equal(runs.status, 200);
+    assert.deepEqual(
+      runs.body.runs.map((r: any) => r.info.run_id),
+      [run.runId],
+    );
+  });
+
+  test('writes from another origin are refused (no cross-site posts to a local server)', async () => {
+    const body = JSON.stringify({ name: 'FromElsewhere' });
+    const forged = await open.request('/api/2.0/mlflow/experiments/create', { method: 'POST', headers: { 'Content-Type': 'text/plain', Origin: 'http://evil.example' }, body });
+    assert.equal(forged.status, 403);
+    assert.match(((await forged.json()) as { message: string }).message, /another origin \(http:\/\/evil\.example\)/);
+    const script = await open.request('/api/2.0/mlflow/experiments/create', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+    assert.equal(script.status, 200, 'a client without an Origin header (scripts, MLflow clients) may write');
+    const same = await open.request('/api/2.0/mlflow/experiments/create', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: open.url },
+      body: JSON.stringify({ name: 'FromThisOrigin' }),
+    });
+    assert.equal(same.status, 200);
+  });
+});
+
 describe('headers', () => {
   test('API, streams and the app carry a strict CSP and nosniff', async () => {
     for (const path of ['/api/runs', '/runs', '/assets/app.js', `/api/runs/UiBasic/${run.runId}/live`, '/api/nope']) {
