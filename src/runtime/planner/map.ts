@@ -20,7 +20,7 @@ import { isParallelFn, type ParallelFn } from './parallel.js';
 import { mapPool } from './pool.js';
 import { progressBar, ProgressTracker, type ProgressCallback } from './progress.js';
 import { dryRun, type SampleStats } from './sample.js';
-import { anyNeedsCodec, encodeForTransfer, transferProblem } from './transport.js';
+import { anyNeedsCodec, encodeForTransfer, scan, transferProblem } from './transport.js';
 import type { MapOptions, MapPlanData, PlanMachine, PlanSample } from './types.js';
 
 /** Items (or the shared value) cannot be sent to workers and `unsendable: 'throw'` was asked for. */
@@ -196,14 +196,18 @@ function remaining(n: number, sampled: readonly number[]): Int32Array {
   return rest;
 }
 
-/** Finds items that cannot be sent to a worker (up to `limit`). */
-function findUnsendable(items: readonly unknown[], rest: Int32Array, limit = 5): { index: number; problem: string }[] {
-  const found: { index: number; problem: string }[] = [];
-  for (let k = 0; k < rest.length && found.length < limit; k++) {
-    const problem = transferProblem(items[rest[k]!]);
-    if (problem) found.push({ index: rest[k]!, problem });
+/** Finds items that cannot be sent to a worker (up to `limit`), and whether any travel by codec. */
+function checkItems(items: readonly unknown[], rest: Int32Array, limit = 5): { unsendable: { index: number; problem: string }[]; codec: boolean } {
+  const unsendable: { index: number; problem: string }[] = [];
+  let codec = false;
+  for (let k = 0; k < rest.length && unsendable.length < limit; k++) {
+    const v = items[rest[k]!];
+    if (v === null || (typeof v !== 'object' && typeof v !== 'function' && typeof v !== 'symbol') || ArrayBuffer.isView(v)) continue;
+    const s = scan(v);
+    if (s.problem) unsendable.push({ index: rest[k]!, problem: s.problem });
+    codec ||= s.codec;
   }
-  return found;
+  return { unsendable, codec };
 }
 
 /**
@@ -237,6 +241,7 @@ export async function planMap<I, R, S = undefined>(items: readonly I[], fn: AnyF
   const reasons: string[] = [];
   const warnings: string[] = [];
   let unsendable: { index: number; problem: string }[] = [];
+  let codecItems = false;
   const restSerialMs = rest.length * sample.itemMs;
   const sampleCompute = sample.times.reduce((s, v) => s + v, 0);
 
@@ -326,7 +331,9 @@ export async function planMap<I, R, S = undefined>(items: readonly I[], fn: AnyF
     } else if (options.shared !== undefined && transferProblem(options.shared)) {
       blocker = `the shared value cannot be sent to a worker: ${transferProblem(options.shared)}`;
     } else {
-      unsendable = findUnsendable(items, rest);
+      const checked = checkItems(items, rest);
+      unsendable = checked.unsendable;
+      codecItems = checked.codec;
       if (unsendable.length > 0) blocker = `item ${unsendable[0]!.index} cannot be sent to a worker: ${unsendable[0]!.problem}`;
     }
     if (blocker) {
@@ -390,8 +397,7 @@ export async function planMap<I, R, S = undefined>(items: readonly I[], fn: AnyF
     signal: options.signal,
     mainHelps: options.mainThreadHelps,
   };
-  const codecItems = workers > 0 && anyNeedsCodec(items, rest);
-  return new MapPlan<R>(data, state as ExecState, fnRef, codecItems, options, home);
+  return new MapPlan<R>(data, state as ExecState, fnRef, workers > 0 && codecItems, options, home);
 }
 
 /** A serial plan for a map too small to split, built without reading anything about the machine. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { map, mapPool, MapItemError, MapSerialisationError, planMap, type MapProgress } from '../../../src/runtime/planner/index.js';
-import { addShared, asyncDouble, failOn7, nested, norm, Point, square, toPoint } from './fixtures/fns.js';
+import { addShared, asyncDouble, failOn7, nested, norm, Point, scaledNorm, square, toPoint } from './fixtures/fns.js';
 
 const home = mkdtempSync(join(tmpdir(), 'sluice-planner-'));
 after(async () => {
@@ -47,6 +47,13 @@ test('class instances with a codec travel to and from workers as instances', asy
   assert.deepEqual(points.map((p) => [p.x, p.y]), range(12).map((x) => [x, -x]));
   const norms = await map(points, norm, { home, workers: 2, mainThreadHelps: false, chunkSize: 5 });
   assert.deepEqual(norms, range(12).map((x) => Math.hypot(x, x)));
+});
+
+test('class instances nested in items, the shared value and results travel by their codecs', async () => {
+  const items = range(8).map((i) => ({ p: new Point(3 * i, 4 * i) }));
+  const results = await map(items, scaledNorm, { home, workers: 2, mainThreadHelps: false, chunkSize: 3, shared: { scale: new Point(2, 0) } });
+  assert.deepEqual(results.map((r) => r.n), range(8).map((i) => 10 * i));
+  assert.ok(results.every((r) => r.p instanceof Point));
 });
 
 test('async functions are awaited in workers and in the main thread', async () => {
