@@ -3,6 +3,7 @@
  */
 import type { RunRecord, StoredGraph, TaskRecord } from '../store/types.js';
 import { foreachIndex, type StatusCounts } from './aggregate.js';
+import { jsonNumber } from './preview.js';
 import type { GraphT, GraphStepT, RunSummaryT, TaskSummaryT } from './schemas.js';
 
 export function runSummary(run: RunRecord, progress: StatusCounts | null = null): RunSummaryT {
@@ -109,4 +110,12 @@ export function taskSummary(task: TaskRecord): TaskSummaryT {
     durationMs: task.startedAt !== null && task.endedAt !== null ? task.endedAt - task.startedAt : null,
     error: task.error ? `${task.error.type}: ${task.error.message}` : null,
   };
+}
+
+/** Replaces non-finite numbers anywhere in a value with their string names (JSON cannot carry them). */
+export function finite(value: unknown): unknown {
+  if (typeof value === 'number') return jsonNumber(value);
+  if (Array.isArray(value)) return value.map(finite);
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, finite(v)]));
+  return value;
 }

@@ -112,6 +112,26 @@ describe('runs', () => {
     assert.equal(square.retried, 0);
   });
 
+  test("the run's profile, as `sluice profile` computes it", async () => {
+    const { status, body } = await server.json(`${base}/profile`);
+    assert.equal(status, 200);
+    assert.equal(body.tasks, 9);
+    assert.deepEqual(
+      body.steps.map((s: any) => [s.step, s.tasks]),
+      [
+        ['start', 1],
+        ['square', 6],
+        ['collect', 1],
+        ['end', 1],
+      ],
+    );
+    assert.deepEqual(
+      body.criticalPath.segments.map((s: any) => s.step),
+      ['start', 'square', 'collect', 'end'],
+    );
+    assert.ok(body.parallelEfficiency > 0 && body.parallelEfficiency <= 1);
+  });
+
   test('timeline: bars per task, critical path from start to end, and a density profile for wide steps', async () => {
     const { body } = await server.json(`${base}/timeline`);
     assert.deepEqual(body.steps.map((s: any) => s.step), ['start', 'square', 'collect', 'end']);
@@ -342,6 +362,7 @@ describe('OpenAPI', () => {
       '/api/runs/{flow}/{runId}',
       '/api/runs/{flow}/{runId}/timeline',
       '/api/runs/{flow}/{runId}/steps',
+      '/api/runs/{flow}/{runId}/profile',
       '/api/runs/{flow}/{runId}/tasks',
       '/api/runs/{flow}/{runId}/tasks/{taskId}',
       '/api/runs/{flow}/{runId}/tasks/{taskId}/artifacts/{name}',

@@ -8,6 +8,7 @@ import type { ApiDeps } from '../deps.js';
 import { ApiError, storeOf } from '../http.js';
 import { countQuery } from '../params.js';
 import { jsonNumber } from '../preview.js';
+import { finite } from '../views.js';
 import { ErrorBody } from '../schemas.js';
 import { ModelDetail, ModelPage, type AliasEventT, type ModelT, type ModelVersionT } from '../schemas-tracking.js';
 
@@ -35,14 +36,6 @@ const modelRoute = createRoute({
   request: { params: z.object({ name: z.string().min(1).max(500).openapi({ param: { name: 'name', in: 'path' }, example: 'churn' }) }) },
   responses: { 200: json(ModelDetail, 'The model'), ...errors },
 });
-
-/** Replaces non-finite numbers anywhere in a value with their string names (JSON cannot carry them). */
-export function finite(value: unknown): unknown {
-  if (typeof value === 'number') return jsonNumber(value);
-  if (Array.isArray(value)) return value.map(finite);
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, finite(v)]));
-  return value;
-}
 
 function modelView(m: ModelRecord): ModelT {
   return {

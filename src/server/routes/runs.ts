@@ -5,12 +5,13 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { RunRecord, RunStatus as RunStatusT } from '../../store/types.js';
 import { buildTimeline, summarizeSteps } from '../aggregate.js';
+import { loadRunProfile } from '../../runtime/profile/load.js';
 import type { ApiDeps } from '../deps.js';
 import { findRun, storeOf } from '../http.js';
 import { countQuery, FLOW_NAME, RunParams } from '../params.js';
 import { ErrorBody, Flows, RunDetail, RunPage, RunStatus, RunSteps, ServerInfo, Timeline } from '../schemas.js';
 import { isFilterQuery, queryTerms, runMatches } from '../search.js';
-import { graphOf, runSummary, totalCounts } from '../views.js';
+import { finite, graphOf, runSummary, totalCounts } from '../views.js';
 
 const json = <T>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
 const errors = { 400: json(ErrorBody, 'Bad request'), 401: json(ErrorBody, 'Token missing or wrong'), 404: json(ErrorBody, 'Not found') };
@@ -74,6 +75,14 @@ const stepsRoute = createRoute({
   summary: 'Per-step profile of a run: task counts, durations, retries and resource use',
   request: { params: RunParams },
   responses: { 200: json(RunSteps, 'The steps'), ...errors },
+});
+
+const profileRoute = createRoute({
+  method: 'get',
+  path: '/api/runs/{flow}/{runId}/profile',
+  summary: "The run's profile (as `sluice profile`): per-step totals, critical path by step, parallel efficiency, bottleneck, suggestions, resource predictions",
+  request: { params: RunParams },
+  responses: { 200: json(z.record(z.string(), z.unknown()).openapi('RunProfile'), 'The profile'), ...errors },
 });
 
 const timelineRoute = createRoute({
@@ -168,6 +177,13 @@ export function registerRunRoutes(app: OpenAPIHono, deps: ApiDeps): void {
     const run = await findRun(deps.access, flow, runId);
     const tasks = await deps.access.runTasks(run);
     return c.json({ steps: summarizeSteps(tasks, graphOf(run, tasks).steps.map((s) => s.name)) }, 200);
+  });
+
+  app.openapi(profileRoute, async (c) => {
+    const { flow, runId } = c.req.valid('param');
+    const run = await findRun(deps.access, flow, runId);
+    const profile = await loadRunProfile(storeOf(deps.access).meta, run);
+    return c.json(finite(profile) as Record<string, unknown>, 200);
   });
 
   app.openapi(timelineRoute, async (c) => {

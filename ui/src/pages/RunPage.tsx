@@ -11,6 +11,7 @@ import { useApi, useNow, useStream, useThrottle } from '../hooks';
 import { RunMetrics } from '../metrics/RunMetrics';
 import { Link, setParams, useRoute } from '../router';
 import { Dag } from '../run/Dag';
+import { Profile } from '../run/Profile';
 import { StepTable } from '../run/StepTable';
 import { StepTasks } from '../run/StepTasks';
 import { Timeline } from '../run/Timeline';
@@ -148,7 +149,12 @@ function StepsView({ base, onStep, version }: { readonly base: string; readonly 
   const steps = useApi<RunSteps>(`${base}/steps${query({ v: version || undefined })}`);
   if (steps.error) return <ErrorBox error={steps.error} what="the steps" />;
   if (!steps.data) return <Loading what="the steps" />;
-  return <StepTable steps={steps.data.steps} onStep={onStep} />;
+  return (
+    <>
+      <StepTable steps={steps.data.steps} onStep={onStep} />
+      <Profile base={base} />
+    </>
+  );
 }
 
 function ParamsView({ run, graph }: { readonly run: RunSummary; readonly graph: RunDetail['graph'] }) {
