@@ -192,6 +192,9 @@ describe('web UI', () => {
     await shot(page, 'task-artifacts');
     await page.locator('.tab', { hasText: 'Details' }).click();
     await page.locator('.details h3', { hasText: 'Resources' }).waitFor();
+    await page.goto(`${server.url}/runs/UiBasic/${basic.runId}?view=steps`);
+    await page.locator('.profile', { hasText: 'parallel efficiency' }).waitFor();
+    await shot(page, 'run-steps-profile');
     await page.goto(`${server.url}/runs/UiBasic/${basic.runId}?view=params`);
     await page.locator('table.params td.value', { hasText: '<script>alert("param")</script>' }).waitFor();
     await page.close();
