@@ -42,7 +42,7 @@ void describe('tracking units', () => {
   void it('parses precedence (and binds tighter than or), IN lists, quoted keys and a trailing order by', () => {
     const parsed = parseFilter("metrics.`val loss` < 1 or params.a = 'x' and tags.\"t k\" IN ('u', 'v') ORDER BY metrics.auc DESC, attributes.start_time", RUN_FILTER);
     assert.equal(parsed.where?.type, 'or');
-    const [left, right] = (parsed.where as { items: { type: string }[] }).items;
+    const [left, right] = (parsed.where as unknown as { items: { type: string }[] }).items;
     assert.deepEqual([left?.type, right?.type], ['compare', 'and']);
     assert.equal((left as unknown as { left: { key: string } }).left.key, 'val loss');
     assert.deepEqual(parsed.orderBy.map((o) => [o.ident.entity, o.ident.key, o.descending]), [['metric', 'auc', true], ['attribute', 'start_time', false]]);
@@ -79,7 +79,7 @@ void describe('tracking units', () => {
     await Promise.resolve();
     assert.equal(sent.length, 1);
     const ops = metricOps({ flow: 'F', runId: 'r', step: 's', taskId: 4 }, [{ kind: sent[0]!.kind, time: 0, data: sent[0]!.data }]);
-    const points = (ops[0] as { points: { key: string; value: number; step: number; timestamp: number }[] }).points;
+    const points = (ops[0] as unknown as { points: { key: string; value: number; step: number; timestamp: number }[] }).points;
     assert.deepEqual(points.map((p) => [p.key, p.value, p.step]), [['loss', 1, 0], ['loss', 0.5, 1], ['loss', 1 / 3, 2], ['acc', NaN, 9]]);
     assert.equal(points[3]!.timestamp, 5);
     assert.throws(() => log.metric('loss', '1' as unknown as number), /metric 'loss' must be a number, got string/);
