@@ -352,6 +352,28 @@ describe('live run state', () => {
   });
 });
 
+describe('retried tasks', () => {
+  test('every attempt with its status and error, and each attempt\'s log', async () => {
+    const retried = await runInto(home.home, 'ui-retry.ts');
+    assert.equal(retried.status, 'succeeded');
+    const runBase = `/api/runs/UiRetry/${retried.runId}`;
+    const { body: page } = await server.json(`${runBase}/tasks?step=start`);
+    const id = page.tasks[0].taskId;
+    assert.equal(page.tasks[0].attempt, 1);
+    const { body } = await server.json(`${runBase}/tasks/${id}`);
+    assert.deepEqual(
+      body.task.attempts.map((a: any) => [a.attempt, a.status, a.error?.message ?? null]),
+      [
+        [0, 'failed', 'first attempt fails <on purpose>'],
+        [1, 'done', null],
+      ],
+    );
+    assert.equal(body.task.attempts[0].retryDelayMs > 0, true);
+    assert.equal((await server.json(`${runBase}/tasks/${id}/logs/stdout?attempt=0`)).body.text, 'attempt 0\n');
+    assert.equal((await server.json(`${runBase}/tasks/${id}/logs/stdout`)).body.text, 'attempt 1\n');
+  });
+});
+
 describe('OpenAPI', () => {
   test('the document lists every route and the shared schemas', async () => {
     const { status, body } = await server.json('/api/openapi.json');
