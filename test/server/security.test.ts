@@ -3,7 +3,7 @@
  * the Host check, security headers, and that no request path can read a file outside the store.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request as httpRequest } from 'node:http';
@@ -34,6 +34,7 @@ after(async () => {
   await open?.close();
   await locked?.close();
   home.cleanup();
+  rmSync(uiDir, { recursive: true, force: true });
 });
 
 /** A raw GET that sends the path exactly as given (fetch would normalise '..'). */
