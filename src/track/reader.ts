@@ -5,17 +5,21 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { SqliteMetadataStore } from '../store/metadata/sqlite.js';
+import type { MetadataStore } from '../store/types.js';
 import type { TrackingStore } from '../store/tracking/types.js';
 
-const open = new Map<string, SqliteMetadataStore | null>();
+const open = new Map<string, MetadataStore | null>();
 
-/** The home's tracking store (read-only), or undefined when it cannot be opened. */
-export function readTracking(home: string): TrackingStore | undefined {
+/**
+ * The home's tracking store (read-only), or undefined when it cannot be opened. The SQLite driver
+ * is imported on first use, so workers whose steps never wait on the registry do not load it.
+ */
+export async function readTracking(home: string): Promise<TrackingStore | undefined> {
   let store = open.get(home);
   if (store === undefined) {
     const file = join(home, 'meta.db');
     try {
+      const { SqliteMetadataStore } = await import('../store/metadata/sqlite.js');
       store = existsSync(file) ? new SqliteMetadataStore(file, { readonly: true }) : null;
     } catch {
       store = null;

@@ -72,7 +72,7 @@ export interface RegisterContext {
   readonly visibleInputs: Readonly<Record<string, string>>;
   readonly emit: (kind: string, data: unknown) => void;
   /** The store to read committed results from (absent: awaiting fails with a clear message). */
-  readonly reader: () => TrackingStore | undefined;
+  readonly reader: () => Promise<TrackingStore | undefined>;
 }
 
 function store(blobs: ArtifactStore, value: unknown, what: string, codec?: string): StoredPointer {
@@ -100,8 +100,8 @@ function checkMetrics(metrics: Readonly<Record<string, number>>): void {
 }
 
 export function createRegisterModel(context: RegisterContext): RegisterModelFn {
-  const reader = (what: string): TrackingStore => {
-    const tracking = context.reader();
+  const reader = async (what: string): Promise<TrackingStore> => {
+    const tracking = await context.reader();
     if (!tracking) throw new Error(`cannot wait for ${what}: this task cannot read the metadata store`);
     return tracking;
   };
@@ -148,7 +148,7 @@ export function createRegisterModel(context: RegisterContext): RegisterModelFn {
     };
     context.emit(RECORD_KINDS.model, data);
     return new Pending(token, async () => {
-      const tracking = reader(`model '${name}'`);
+      const tracking = await reader(`model '${name}'`);
       const version = await waitFor(() => tracking.findVersionByToken(token), `registration of model '${name}'`);
       const promotion = promote ? ((await tracking.findAliasChangeByToken(token)) ?? null) : null;
       return { ...version, promotion };
@@ -163,7 +163,7 @@ export function createRegisterModel(context: RegisterContext): RegisterModelFn {
     const data: AliasRecordData = { name, alias, version, requireGate: options.requireGate, actor: context.user, reason: options.reason ?? `promoted by ${context.pathspec}`, token };
     context.emit(RECORD_KINDS.alias, data);
     return new Pending(token, async () => {
-      const tracking = reader(`alias '${alias}' of model '${name}'`);
+      const tracking = await reader(`alias '${alias}' of model '${name}'`);
       const change = await waitFor(() => tracking.findAliasChangeByToken(token), `moving alias '${alias}' of model '${name}'`);
       if (change.action === 'refused') throw new RegistryRefusedError(`alias '${alias}' of model '${name}' was not moved to version ${version}: ${change.reason}`);
       return change;
