@@ -5,3 +5,4 @@ export * from './flow/index.js';
 export { runFlow, resumeFlow, RunSetupError, type RunFlowOptions, type RunFlowResult, type ResumeFlowOptions } from './runtime/run.js';
 export type { RunObserver, TaskFailureReport, RunStartedInfo, RunFinishedInfo } from './runtime/observer.js';
 export { registerCodec, type Codec, CodecError } from './store/codecs.js';
+export * from './track/index.js';

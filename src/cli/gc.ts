@@ -4,6 +4,7 @@
  * nothing kept references. Safe while runs are in progress.
  */
 import type { Command } from 'commander';
+import { registeredRunIds, registryGcSource } from '../store/metadata/tracking/gc.js';
 import { breakerGcSource } from '../runtime/breaker.js';
 import { checkpointGcSource } from '../runtime/checkpoint.js';
 import { collectGarbage, GcError, parseDuration, type GcReport } from '../store/gc.js';
@@ -36,7 +37,9 @@ export function register(program: Command, context: CliContext): void {
           keepLast,
           olderThanMs,
           dryRun: options.dryRun ?? false,
-          sources: [checkpointGcSource(home), breakerGcSource(home)],
+          // Registered model versions keep their blobs and the runs that made them.
+          sources: [checkpointGcSource(home), breakerGcSource(home), registryGcSource(home)],
+          protectRuns: registeredRunIds(home),
         });
       } catch (error) {
         if (error instanceof GcError) throw new CliUsageError(error.message, { cause: error });

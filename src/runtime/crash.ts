@@ -20,6 +20,8 @@ function processAlive(pid: number): boolean {
 /** Whether the run's coordinator is gone. */
 export function coordinatorDead(run: RunRecord, now = Date.now()): boolean {
   if (run.status !== 'running') return false;
+  // Runs created through the MLflow API have no coordinator; their client decides when they end.
+  if (run.systemTags.includes('runtime:mlflow')) return false;
   if (run.coordinator.pid === process.pid && run.coordinator.host === hostname()) return false;
   if (run.coordinator.host === hostname()) return !processAlive(run.coordinator.pid) || now - run.coordinator.heartbeatAt > STALE_HEARTBEAT_MS * 5;
   return now - run.coordinator.heartbeatAt > STALE_HEARTBEAT_MS;
