@@ -9,7 +9,7 @@
  */
 import { join, resolve } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import { coreBudget } from './budget.js';
+import { coreBudget, type CoreBudget } from './budget.js';
 import { freeMemory, usableCores } from './cgroup.js';
 import { runParallel, runSerial, type ExecOutcome, type ExecState } from './execute.js';
 import { explainPlan, summaryLine } from './explain.js';
@@ -47,7 +47,7 @@ export class MapPlan<R = unknown> {
   private ran = false;
 
   constructor(
-    private data: MapPlanData,
+    private readonly data: MapPlanData,
     private readonly state: ExecState,
     private readonly fnRef: ParallelFn | undefined,
     private readonly codecItems: boolean,
@@ -94,7 +94,9 @@ export class MapPlan<R = unknown> {
     const callbacks = [this.options.onProgress, bar].filter((c): c is ProgressCallback => c !== undefined);
     const progress = new ProgressTracker(this.data.label, this.data.items, callbacks.length ? (p) => callbacks.forEach((c) => c(p)) : undefined);
     progress.add(this.data.sample.items);
-    const state: ExecState = { ...this.state, progress };
+    // Mutated, not spread: this path runs for every map, tiny ones included.
+    (this.state as { progress: ProgressTracker }).progress = progress;
+    const state = this.state;
     let outcome: ExecOutcome;
     try {
       outcome =
@@ -105,10 +107,9 @@ export class MapPlan<R = unknown> {
       bar?.end();
     }
     const wallMs = this.data.sample.wallMs + (performance.now() - started);
-    this.data = {
-      ...this.data,
-      warnings: [...this.data.warnings, ...outcome.warnings],
-      realised: {
+    const data = this.data as { -readonly [K in keyof MapPlanData]: MapPlanData[K] };
+    if (outcome.warnings.length > 0) data.warnings = [...data.warnings, ...outcome.warnings];
+    data.realised = {
         wallMs,
         // A serial map is the baseline itself; a parallel one is compared with the estimated serial time.
         speedup: this.data.mode === 'serial' ? 1 : this.data.estimate.serialMs / Math.max(wallMs, 1e-6),
@@ -116,7 +117,6 @@ export class MapPlan<R = unknown> {
         workerItems: outcome.workerItems,
         workersUsed: outcome.workersUsed,
         computeMs: outcome.computeMs + this.data.sample.itemMs * this.data.sample.items,
-      },
     };
     for (const w of outcome.warnings) process.emitWarning(`map '${this.data.label}': ${w}`, 'SluiceMapWarning');
     this.remember(outcome);
@@ -173,6 +173,13 @@ function sampleSummary(s: SampleStats): PlanSample {
   };
 }
 
+/** Import time of the function's module in a fresh worker: measured before, or assumed. */
+function importEstimate(home: string, fnRef: ParallelFn | undefined): { ms: number; known: boolean } {
+  const known = fnRef ? moduleImportMs(home, fnRef.module) : undefined;
+  if (known !== undefined) return { ms: known, known: true };
+  return { ms: fnRef && /\.(c|m)?tsx?([?#]|$)/.test(fnRef.module) ? ASSUMED_IMPORT_TS_MS : ASSUMED_IMPORT_JS_MS, known: false };
+}
+
 function checkCount(label: string, name: string, value: number | undefined, min: number): void {
   if (value !== undefined && (!Number.isInteger(value) || value < min)) {
     throw new RangeError(`map '${label}': option ${name} must be an integer >= ${min}, got ${String(value)}`);
@@ -188,6 +195,13 @@ function checkOptions(label: string, options: MapOptions<any>): void {
 
 /** Positions not run by the dry run, in list order. */
 function remaining(n: number, sampled: readonly number[]): Int32Array {
+  if (sampled.length === 1) {
+    // The common tiny-map case: everything but one index, without a mask.
+    const only = sampled[0]!;
+    const rest = new Int32Array(n - 1);
+    for (let i = 0, k = 0; i < n; i++) if (i !== only) rest[k++] = i;
+    return rest;
+  }
   const skip = new Uint8Array(n);
   for (const i of sampled) skip[i] = 1;
   const rest = new Int32Array(n - sampled.length);
@@ -231,12 +245,22 @@ export async function planMap<I, R, S = undefined>(items: readonly I[], fn: AnyF
   // trips, a cold one at least a thread start. Such maps skip every other measurement.
   const quickMs = warm > 0 ? QUICK_WARM_MS : QUICK_COLD_MS;
   const forced = options.workers !== undefined;
-  const sample = await dryRun(items, results, call, { size: options.sample ?? 5, quickMs: forced ? 0 : quickMs });
+  // Read only when the map is not tiny (cheap, but not free).
+  let machineRead: { home: string; budget: CoreBudget; cached: MachineFacts | undefined; coldStartMs: number } | undefined;
+  const readMachine = (): NonNullable<typeof machineRead> => {
+    if (machineRead) return machineRead;
+    const home = options.home ?? defaultHome();
+    const budget = coreBudget();
+    const cached = cachedFacts(home, budget.usable);
+    const coldStartMs = (cached?.workerStartMs ?? DEFAULT_FACTS.workerStartMs) + importEstimate(home, fnRef).ms;
+    return (machineRead = { home, budget, cached, coldStartMs });
+  };
+  // Work left below one cold worker start cannot gain 10% from workers (even with the main thread
+  // helping while they start): such maps skip measuring what sending items would cost.
+  const worthMeasuring = (itemMs: number, sampled: number): boolean => forced || warm > 0 || (n - sampled) * itemMs >= readMachine().coldStartMs;
+  const sample = await dryRun(items, results, call, { size: options.sample ?? 5, quickMs: forced ? 0 : quickMs, measureTransfer: worthMeasuring });
   if (sample.quick) return quickPlan(label, items, results, fn, sample, options);
-
-  const home = options.home ?? defaultHome();
-  const budget = coreBudget();
-  const cached = cachedFacts(home, budget.usable);
+  const { home, budget, cached, coldStartMs } = readMachine();
   const rest = remaining(n, sample.indices);
   const reasons: string[] = [];
   const warnings: string[] = [];
@@ -247,7 +271,7 @@ export async function planMap<I, R, S = undefined>(items: readonly I[], fn: AnyF
 
   let facts: MachineFacts | undefined = cached;
   let factsSource: PlanMachine['facts'] = cached ? 'cached' : 'not needed';
-  const considerParallel = !sample.quick && rest.length >= 2 && budget.cores > 1 - 1e-9;
+  const considerParallel = sample.transferMeasured && rest.length >= 2 && budget.cores > 1 - 1e-9;
   if (considerParallel && !facts) {
     const measure = options.measure ?? 'auto';
     if (measure === true || (measure === 'auto' && restSerialMs >= MEASURE_WHEN_MS)) {
@@ -256,8 +280,7 @@ export async function planMap<I, R, S = undefined>(items: readonly I[], fn: AnyF
     } else factsSource = 'defaults (not measured yet)';
   }
   const f = facts ?? DEFAULT_FACTS;
-  const knownImport = fnRef ? moduleImportMs(home, fnRef.module) : undefined;
-  const importMs = knownImport ?? (fnRef && /\.(c|m)?tsx?([?#]|$)/.test(fnRef.module) ? ASSUMED_IMPORT_TS_MS : ASSUMED_IMPORT_JS_MS);
+  const { ms: importMs, known: importKnown } = importEstimate(home, fnRef);
   const warmNow = fnRef ? pool.warm(fnRef.module) : 0;
   const mem = freeMemory();
 
@@ -305,6 +328,8 @@ export async function planMap<I, R, S = undefined>(items: readonly I[], fn: AnyF
     reasons.push(`configuration given by the caller (${workers === 0 ? 'serial' : `${workers} workers × ${chunkSize}`})`);
   } else if (rest.length === 0) {
     reasons.push('the dry run ran every item');
+  } else if (!sample.transferMeasured) {
+    reasons.push(`about ${fmt(restSerialMs)} of work left: less than one worker start (${fmt(coldStartMs)})`);
   } else if (budget.cores < 2 - 1e-9 && Math.ceil(budget.cores) < 2) {
     reasons.push(`only 1 core for this map (${budget.reason})`);
   } else {
@@ -373,7 +398,7 @@ export async function planMap<I, R, S = undefined>(items: readonly I[], fn: AnyF
       measuredAt: facts?.measuredAt ?? null,
       workerStartMs: f.workerStartMs,
       importMs,
-      importKnown: knownImport !== undefined,
+      importKnown,
       roundTripMs: f.roundTripMs,
       pipelinedMs: f.pipelinedMs,
       workerBytes: f.workerBytes,
@@ -385,7 +410,7 @@ export async function planMap<I, R, S = undefined>(items: readonly I[], fn: AnyF
     unsendable,
     realised: null,
   };
-  const state: Omit<ExecState, 'progress'> = {
+  const state: Omit<ExecState, 'progress'> & { progress?: ProgressTracker } = {
     label,
     items,
     results,

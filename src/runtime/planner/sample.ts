@@ -36,6 +36,8 @@ export interface SampleStats {
   readonly resultProblem?: { readonly index: number; readonly problem: string };
   /** The run stopped after one item because the whole list is obviously too small to split. */
   readonly quick: boolean;
+  /** Whether the transfer figures were measured (false: skipped as not worth it; they read 0). */
+  readonly transferMeasured: boolean;
 }
 
 export interface SampleOptions {
@@ -43,6 +45,11 @@ export interface SampleOptions {
   readonly size: number;
   /** Below this total (n × first item's time, ms), stop after one item: nothing could pay for a worker. */
   readonly quickMs: number;
+  /**
+   * Asked once the compute sample is done: whether measuring what sending items costs is worth it
+   * (it is not when the work left cannot pay for a worker anyway). Default: yes.
+   */
+  readonly measureTransfer?: (itemMs: number, sampled: number) => boolean;
 }
 
 /**
@@ -151,7 +158,9 @@ export async function dryRun(
   // Leave out JIT warm-up: the first call, and with enough items the whole first half (code still tiering up).
   const steady = k >= 8 ? times.slice(Math.floor(k / 2)) : k >= 3 ? times.slice(1) : times;
   const { mean, std } = meanStd(steady);
-  const base = {
+  // One literal object, no spreads: this runs for every map, and spreading a dozen properties is
+  // (surprisingly) microseconds in V8 — as much as a tiny map's whole work.
+  const stats: Mutable<SampleStats> = {
     indices,
     times,
     itemMs: mean,
@@ -159,45 +168,54 @@ export async function dryRun(
     cvKnown: steady.length >= 2,
     firstMs: times[0] ?? 0,
     async: isAsync,
+    itemEncodeMs: 0,
+    itemDecodeMs: 0,
+    resultEncodeMs: 0,
+    resultDecodeMs: 0,
+    itemBytes: 0,
+    resultBytes: 0,
     callBytes: Math.max(0, callBytes),
+    wallMs: 0,
+    resultProblem: undefined,
     quick,
+    transferMeasured: false,
   };
-  if (quick) {
-    return { ...base, itemEncodeMs: 0, itemDecodeMs: 0, resultEncodeMs: 0, resultDecodeMs: 0, itemBytes: 0, resultBytes: 0, wallMs: performance.now() - started };
-  }
-  // Serialisation on the first few sampled items and their results.
-  const codecOn = indices.slice(0, measured);
-  const sums = { itemEncodeMs: 0, itemDecodeMs: 0, resultEncodeMs: 0, resultDecodeMs: 0, itemBytes: 0, resultBytes: 0 };
-  let resultProblem: SampleStats['resultProblem'];
-  for (const i of codecOn) {
+  if (!quick && (!options.measureTransfer || options.measureTransfer(mean, k))) measureTransfer(items, results, indices.slice(0, measured), stats);
+  stats.wallMs = performance.now() - started;
+  return stats;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Serialisation cost of the first few sampled items and their results (written into `stats`). */
+function measureTransfer(items: readonly unknown[], results: readonly unknown[], on: readonly number[], stats: Mutable<SampleStats>): void {
+  let counted = 0;
+  for (const i of on) {
     const problem = transferProblem(results[i]);
     if (problem) {
-      resultProblem ??= { index: i, problem };
+      stats.resultProblem ??= { index: i, problem };
       continue;
     }
     try {
       const a = timeCodec(items[i]);
-      sums.itemEncodeMs += a.encodeMs;
-      sums.itemDecodeMs += a.decodeMs;
-      sums.itemBytes += a.bytes;
+      stats.itemEncodeMs += a.encodeMs;
+      stats.itemDecodeMs += a.decodeMs;
+      stats.itemBytes += a.bytes;
     } catch {
       // Reported by the full item check before anything is sent.
     }
     const b = timeCodec(results[i]);
-    sums.resultEncodeMs += b.encodeMs;
-    sums.resultDecodeMs += b.decodeMs;
-    sums.resultBytes += b.bytes;
+    stats.resultEncodeMs += b.encodeMs;
+    stats.resultDecodeMs += b.decodeMs;
+    stats.resultBytes += b.bytes;
+    counted++;
   }
-  const m = Math.max(1, codecOn.length);
-  return {
-    ...base,
-    itemEncodeMs: sums.itemEncodeMs / m,
-    itemDecodeMs: sums.itemDecodeMs / m,
-    resultEncodeMs: sums.resultEncodeMs / m,
-    resultDecodeMs: sums.resultDecodeMs / m,
-    itemBytes: sums.itemBytes / m,
-    resultBytes: sums.resultBytes / m,
-    resultProblem,
-    wallMs: performance.now() - started,
-  };
+  const m = Math.max(1, counted);
+  stats.itemEncodeMs /= m;
+  stats.itemDecodeMs /= m;
+  stats.resultEncodeMs /= m;
+  stats.resultDecodeMs /= m;
+  stats.itemBytes /= m;
+  stats.resultBytes /= m;
+  stats.transferMeasured = true;
 }
