@@ -17,8 +17,24 @@ import type {
 } from './types.js';
 
 type Awaitedish<R> = R extends Promise<infer U> ? U : R;
-/** The artifacts a step function's return value adds. */
-type Added<R> = Awaitedish<R> extends infer U ? (U extends Record<string, unknown> ? U : unknown) : unknown;
+/** The artifacts a step function's return value adds (nothing for steps that only throw or never return). */
+type Added<R> = [R] extends [never]
+  ? unknown
+  : [Awaitedish<R>] extends [never]
+    ? unknown
+    : Awaitedish<R> extends infer U
+      ? U extends Record<string, unknown>
+        ? U
+        : unknown
+      : unknown;
+/** The artifact `catch: { as }` sets when a step fails for good (absent when it succeeded). */
+export interface CaughtError {
+  readonly type: string;
+  readonly message: string;
+  readonly stack: string | null;
+  readonly kind: 'user' | 'system';
+}
+type Caught<O> = O extends { readonly catch: { readonly as: infer N extends string } } ? { readonly [K in N]?: CaughtError } : unknown;
 type ArrayKeys<A> = { [K in keyof A]: A[K] extends readonly unknown[] ? K : never }[keyof A] & string;
 type ElementOf<T> = T extends readonly (infer E)[] ? E : unknown;
 
@@ -60,20 +76,20 @@ export class Flow<P extends ParamSpecs = ParamSpecs, A = unknown, I = unknown> {
   }
 
   /** A plain step. Its returned object's properties become artifacts visible downstream. */
-  step<R extends StepResultOf>(
+  step<R extends StepResultOf, const O extends StepOptions = StepOptions>(
     name: string,
     fn?: (ctx: StepContext<P, A> & { readonly item: I }) => R,
-    options: StepOptions = {},
-  ): Flow<P, A & Added<R>, I> {
+    options: O = {} as O,
+  ): Flow<P, A & Added<R> & Caught<O>, I> {
     return this.with({ name, kind: 'step', fn: (fn ?? noop) as StepDefinition['fn'], options });
   }
 
   /** A step that runs once per item of the list artifact `over` (from upstream), each item loaded alone. */
-  foreach<K extends ArrayKeys<A>, R extends StepResultOf>(
+  foreach<K extends ArrayKeys<A>, R extends StepResultOf, const O extends ForeachOptions<K> = ForeachOptions<K>>(
     name: string,
-    options: ForeachOptions<K>,
+    options: O & ForeachOptions<K>,
     fn: (ctx: ForeachContext<P, A, ElementOf<A[K]>>) => R,
-  ): Flow<P, A & Added<R>, ElementOf<A[K]>> {
+  ): Flow<P, A & Added<R> & Caught<O>, ElementOf<A[K]>> {
     const { over, ...rest } = options;
     return this.with({ name, kind: 'foreach', fn: fn as StepDefinition['fn'], options: rest, over });
   }
