@@ -51,6 +51,17 @@ export function factsFile(home: string): string {
 }
 
 const memo = new Map<string, MachineFacts>();
+let lastStartMs: number | undefined;
+
+/** The worker start-up most recently known in this process (any home), for the cheapest checks. */
+export function lastKnownStartMs(): number | undefined {
+  return lastStartMs;
+}
+
+function remember(home: string, facts: MachineFacts): void {
+  memo.set(home, facts);
+  lastStartMs = facts.workerStartMs;
+}
 
 /** Cached facts for this home, if still valid (no measuring). */
 export function cachedFacts(home: string, cores: number): MachineFacts | undefined {
@@ -59,7 +70,7 @@ export function cachedFacts(home: string, cores: number): MachineFacts | undefin
   if (inMemory && inMemory.key === key) return inMemory;
   const stored = readJson<MachineFacts>(factsFile(home));
   if (stored && stored.version === 1 && stored.key === key && Date.now() - stored.measuredAt < MAX_AGE_MS) {
-    memo.set(home, stored);
+    remember(home, stored);
     return stored;
   }
   return undefined;
@@ -80,7 +91,7 @@ export async function measureMachine(home: string, cores: number): Promise<Machi
     pipelinedMs: probe.pipelinedMs,
     workerBytes: Math.max(probe.rssBytes, 8 * 1024 * 1024),
   };
-  memo.set(home, facts);
+  remember(home, facts);
   writeJson(factsFile(home), facts);
   return facts;
 }
@@ -88,6 +99,7 @@ export async function measureMachine(home: string, cores: number): Promise<Machi
 /** Forgets in-process cached facts (tests). */
 export function clearFactsMemo(): void {
   memo.clear();
+  lastStartMs = undefined;
 }
 
 /**
@@ -99,6 +111,6 @@ export function observeWorkerStarts(home: string, cores: number, startsMs: reado
   if (!facts || startsMs.length === 0) return;
   const observed = startsMs.reduce((a, b) => a + b, 0) / startsMs.length;
   const next: MachineFacts = { ...facts, workerStartMs: 0.7 * facts.workerStartMs + 0.3 * observed };
-  memo.set(home, next);
+  remember(home, next);
   writeJson(factsFile(home), next);
 }

@@ -10,15 +10,15 @@
 import { join, resolve } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { coreBudget, type CoreBudget } from './budget.js';
-import { freeMemory, usableCores } from './cgroup.js';
-import { runParallel, runSerial, type ExecOutcome, type ExecState } from './execute.js';
-import { explainPlan, summaryLine } from './explain.js';
-import { moduleImportMs, recordHistory } from './history.js';
-import { cachedFacts, DEFAULT_FACTS, measureMachine, observeWorkerStarts, type MachineFacts } from './machine.js';
+import { freeMemory } from './cgroup.js';
+import { MapItemError, runParallel, runSerial, type ExecState } from './execute.js';
+import { moduleImportMs } from './history.js';
+import { cachedFacts, DEFAULT_FACTS, lastKnownStartMs, measureMachine, type MachineFacts } from './machine.js';
 import { choose, type Alternative, type Capacity, type WorkloadStats } from './model.js';
 import { isParallelFn, type ParallelFn } from './parallel.js';
 import { mapPool } from './pool.js';
-import { progressBar, ProgressTracker, type ProgressCallback } from './progress.js';
+import { ProgressTracker } from './progress.js';
+import { MapPlan } from './plan.js';
 import { dryRun, type SampleStats } from './sample.js';
 import { anyNeedsCodec, encodeForTransfer, scan, transferProblem } from './transport.js';
 import type { MapOptions, MapPlanData, PlanMachine, PlanSample } from './types.js';
@@ -29,7 +29,15 @@ export class MapSerialisationError extends Error {
 }
 
 const QUICK_WARM_MS = 2;
-const QUICK_COLD_MS = 10;
+/** With no measured start-up known in this process: a bare worker thread alone takes ~30-50 ms to start. */
+const QUICK_COLD_MS = 20;
+
+/** Below this much work in all (ms) nothing could pay for a worker (half a cold start; round trips when warm). */
+function quickThreshold(warm: number): number {
+  if (warm > 0) return QUICK_WARM_MS;
+  const known = lastKnownStartMs();
+  return known !== undefined ? Math.max(QUICK_COLD_MS, 0.5 * known) : QUICK_COLD_MS;
+}
 /** Measure the machine on first use only when the remaining work is at least this long (ms). */
 const MEASURE_WHEN_MS = 1500;
 /** Import time assumed for a module never imported in a worker: TypeScript vs JavaScript. */
@@ -42,119 +50,7 @@ export function defaultHome(env: Readonly<Record<string, string | undefined>> = 
 
 type AnyFn<I, R, S> = ParallelFn<I, R, S> | ((item: I, index: number, shared: S) => R | Promise<R>);
 
-/** A planned map: the decision with its evidence; `run()` executes the rest. */
-export class MapPlan<R = unknown> {
-  private ran = false;
-
-  constructor(
-    private readonly data: MapPlanData,
-    private readonly state: ExecState,
-    private readonly fnRef: ParallelFn | undefined,
-    private readonly codecItems: boolean,
-    private readonly options: MapOptions<any>,
-    private readonly home: string,
-  ) {}
-
-  get mode(): 'serial' | 'parallel' {
-    return this.data.mode;
-  }
-  get workers(): number {
-    return this.data.workers;
-  }
-  get chunkSize(): number {
-    return this.data.chunkSize;
-  }
-  get estimatedSpeedup(): number {
-    return this.data.estimate.speedup;
-  }
-  get realised(): MapPlanData['realised'] {
-    return this.data.realised;
-  }
-
-  /** The reasoning: measurements, machine facts, the choice, rejected alternatives, and (after run) what happened. */
-  explain(): string {
-    return explainPlan(this.data);
-  }
-
-  /** One line: the decision and its estimate (and the realised speedup after run). */
-  summary(): string {
-    return summaryLine(this.data);
-  }
-
-  toJSON(): MapPlanData {
-    return this.data;
-  }
-
-  /** Runs the items the dry run did not; resolves with every result in item order. */
-  async run(): Promise<R[]> {
-    if (this.ran) throw new Error(`map '${this.data.label}': this plan already ran; plan again to run again`);
-    this.ran = true;
-    const started = performance.now();
-    const bar = wantsBar(this.options.progress, this.data.estimate.planMs) ? progressBar() : undefined;
-    const callbacks = [this.options.onProgress, bar].filter((c): c is ProgressCallback => c !== undefined);
-    const progress = new ProgressTracker(this.data.label, this.data.items, callbacks.length ? (p) => callbacks.forEach((c) => c(p)) : undefined);
-    progress.add(this.data.sample.items);
-    // Mutated, not spread: this path runs for every map, tiny ones included.
-    (this.state as { progress: ProgressTracker }).progress = progress;
-    const state = this.state;
-    let outcome: ExecOutcome;
-    try {
-      outcome =
-        this.data.mode === 'parallel' && this.fnRef
-          ? await runParallel(state, mapPool(), this.fnRef, this.data.workers, this.data.chunkSize, this.codecItems)
-          : await runSerial(state);
-    } finally {
-      bar?.end();
-    }
-    const wallMs = this.data.sample.wallMs + (performance.now() - started);
-    const data = this.data as { -readonly [K in keyof MapPlanData]: MapPlanData[K] };
-    if (outcome.warnings.length > 0) data.warnings = [...data.warnings, ...outcome.warnings];
-    data.realised = {
-        wallMs,
-        // A serial map is the baseline itself; a parallel one is compared with the estimated serial time.
-        speedup: this.data.mode === 'serial' ? 1 : this.data.estimate.serialMs / Math.max(wallMs, 1e-6),
-        mainItems: outcome.mainItems + this.data.sample.items,
-        workerItems: outcome.workerItems,
-        workersUsed: outcome.workersUsed,
-        computeMs: outcome.computeMs + this.data.sample.itemMs * this.data.sample.items,
-    };
-    for (const w of outcome.warnings) process.emitWarning(`map '${this.data.label}': ${w}`, 'SluiceMapWarning');
-    this.remember(outcome);
-    if (outcome.startMs.length > 0) observeWorkerStarts(this.home, usableCores().usable, outcome.startMs);
-    this.options.onRealised?.(this.data);
-    return this.state.results as R[];
-  }
-
-  private remember(outcome: ExecOutcome): void {
-    // Writing history costs a file write: only maps worth remembering (parallel, or long) pay it.
-    if (!this.fnRef || this.data.sample.items === 0) return;
-    if (outcome.importMs.length === 0 && this.data.mode === 'serial' && (this.data.realised?.wallMs ?? 0) < 100) return;
-    const importMs = outcome.importMs.length ? Math.max(...outcome.importMs) : undefined;
-    const r = this.data.realised!;
-    recordHistory(this.home, {
-      module: importMs !== undefined ? { url: this.fnRef.module, importMs } : undefined,
-      fn:
-        this.data.items > 1
-          ? {
-              name: this.fnRef.parallelName,
-              itemMs: this.data.sample.itemMs,
-              cv: this.data.sample.cv,
-              items: this.data.items,
-              estimatedSpeedup: this.data.estimate.speedup,
-              realisedSpeedup: r.speedup,
-              workers: this.data.workers,
-              chunkSize: this.data.chunkSize,
-            }
-          : undefined,
-    });
-  }
-}
-
-function wantsBar(progress: MapOptions['progress'], estimateMs: number): boolean {
-  if (progress === true) return true;
-  if (progress === false || progress === undefined) return false;
-  return estimateMs > 3000;
-}
+export { MapPlan };
 
 function sampleSummary(s: SampleStats): PlanSample {
   return {
@@ -230,6 +126,18 @@ function checkItems(items: readonly unknown[], rest: Int32Array, limit = 5): { u
  * explained) but runs serially.
  */
 export async function planMap<I, R, S = undefined>(items: readonly I[], fn: AnyFn<I, R, S>, options: MapOptions<S> = {}): Promise<MapPlan<R>> {
+  return planFrom(items, fn, options, undefined);
+}
+
+/** An item `map()` already ran before deciding to plan (counted as the dry run's first). */
+interface FirstItem {
+  readonly index: number;
+  readonly result: unknown;
+  readonly ms: number;
+  readonly async: boolean;
+}
+
+async function planFrom<I, R, S>(items: readonly I[], fn: AnyFn<I, R, S>, options: MapOptions<S>, first: FirstItem | undefined): Promise<MapPlan<R>> {
   if (!Array.isArray(items)) throw new TypeError(`map(): items must be an array, got ${items === null ? 'null' : typeof items}`);
   if (typeof fn !== 'function') throw new TypeError(`map(): fn must be a function, got ${typeof fn}`);
   const fnRef = isParallelFn(fn) ? fn : undefined;
@@ -243,7 +151,7 @@ export async function planMap<I, R, S = undefined>(items: readonly I[], fn: AnyF
 
   // Below this much work in all (ms), nothing could pay for a worker: even a warm one costs round
   // trips, a cold one at least a thread start. Such maps skip every other measurement.
-  const quickMs = warm > 0 ? QUICK_WARM_MS : QUICK_COLD_MS;
+  const quickMs = quickThreshold(warm);
   const forced = options.workers !== undefined;
   // Read only when the map is not tiny (cheap, but not free).
   let machineRead: { home: string; budget: CoreBudget; cached: MachineFacts | undefined; coldStartMs: number } | undefined;
@@ -258,7 +166,7 @@ export async function planMap<I, R, S = undefined>(items: readonly I[], fn: AnyF
   // Work left below one cold worker start cannot gain 10% from workers (even with the main thread
   // helping while they start): such maps skip measuring what sending items would cost.
   const worthMeasuring = (itemMs: number, sampled: number): boolean => forced || warm > 0 || (n - sampled) * itemMs >= readMachine().coldStartMs;
-  const sample = await dryRun(items, results, call, { size: options.sample ?? 5, quickMs: forced ? 0 : quickMs, measureTransfer: worthMeasuring });
+  const sample = await dryRun(items, results, call, { size: options.sample ?? 5, quickMs: forced ? 0 : quickMs, measureTransfer: worthMeasuring, first });
   if (sample.quick) return quickPlan(label, items, results, fn, sample, options);
   const { home, budget, cached, coldStartMs } = readMachine();
   const rest = remaining(n, sample.indices);
@@ -267,7 +175,7 @@ export async function planMap<I, R, S = undefined>(items: readonly I[], fn: AnyF
   let unsendable: { index: number; problem: string }[] = [];
   let codecItems = false;
   const restSerialMs = rest.length * sample.itemMs;
-  const sampleCompute = sample.times.reduce((s, v) => s + v, 0);
+  const sampleCompute = sample.computeMs;
 
   let facts: MachineFacts | undefined = cached;
   let factsSource: PlanMachine['facts'] = cached ? 'cached' : 'not needed';
@@ -489,7 +397,9 @@ function fmt(ms: number): string {
  * results in item order. A failing item rejects with a MapItemError naming its index.
  */
 export async function map<I, R, S = undefined>(items: readonly I[], fn: AnyFn<I, R, S>, options: MapOptions<S> = {}): Promise<R[]> {
-  const plan = await planMap(items, fn, options);
+  const tiny = await runIfTiny(items, fn, options);
+  if (tiny.results) return tiny.results;
+  const plan = await planFrom(items, fn, options, tiny.first);
   options.onPlan?.(plan.toJSON());
   if (options.explain) {
     const text = plan.explain();
@@ -497,6 +407,49 @@ export async function map<I, R, S = undefined>(items: readonly I[], fn: AnyFn<I,
     else process.stderr.write(`${text}\n`);
   }
   return plan.run();
+}
+
+/**
+ * The fast path: a map nobody asked to explain or watch runs its middle item; if the whole list
+ * is obviously too small to split, the rest runs at once in a plain loop — no plan object, no
+ * machine reads, nothing recorded. Otherwise the item counts as the dry run's first.
+ */
+async function runIfTiny<I, R, S>(items: readonly I[], fn: AnyFn<I, R, S>, options: MapOptions<S>): Promise<{ results?: R[]; first?: FirstItem }> {
+  if (!Array.isArray(items) || typeof fn !== 'function' || items.length === 0) return {};
+  const label = (): string => options.label ?? (isParallelFn(fn) ? fn.parallelName : fn.name || 'anonymous');
+  checkOptions(options.label ?? 'map', options);
+  if (options.workers !== undefined || options.explain || options.onPlan || options.onProgress || options.progress === true || options.signal) return {};
+  const n = items.length;
+  const index = Math.min(n - 1, Math.floor(0.5 * n));
+  const shared = options.shared as S;
+  const t0 = performance.now();
+  let result: unknown;
+  let isAsync = false;
+  try {
+    result = fn(items[index]!, index, shared);
+    if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
+      isAsync = true;
+      result = await result;
+    }
+  } catch (error) {
+    throw new MapItemError(label(), index, n, items[index], error);
+  }
+  const ms = performance.now() - t0;
+  const warm = isParallelFn(fn) ? mapPool().warm(fn.module) : 0;
+  if (n * ms >= quickThreshold(warm)) return { first: { index, result, ms, async: isAsync } };
+  const results = new Array<R>(n);
+  results[index] = result as R;
+  for (let i = 0; i < n; i++) {
+    if (i === index) continue;
+    try {
+      let r: unknown = fn(items[i]!, i, shared);
+      if (r !== null && typeof r === 'object' && typeof (r as PromiseLike<unknown>).then === 'function') r = await r;
+      results[i] = r as R;
+    } catch (error) {
+      throw new MapItemError(label(), i, n, items[i], error);
+    }
+  }
+  return { results };
 }
 
 /**

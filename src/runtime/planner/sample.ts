@@ -11,10 +11,12 @@ import { encodeForTransfer, transferProblem } from './transport.js';
 export interface SampleStats {
   /** Positions of the items that ran, in the order they ran. */
   readonly indices: readonly number[];
-  /** Compute time of each (ms), same order. */
+  /** Compute time of the items timed one by one (ms), in the order they ran (the first `times.length` of `indices`). */
   readonly times: readonly number[];
   /** Mean compute per item (ms), leaving out the first call when there are enough others (JIT warm-up). */
   readonly itemMs: number;
+  /** Compute time of every sampled item together (ms). */
+  readonly computeMs: number;
   /** Coefficient of variation of the compute time; `cvKnown` false when too few items ran to tell. */
   readonly cv: number;
   readonly cvKnown: boolean;
@@ -50,6 +52,8 @@ export interface SampleOptions {
    * (it is not when the work left cannot pay for a worker anyway). Default: yes.
    */
   readonly measureTransfer?: (itemMs: number, sampled: number) => boolean;
+  /** An item the caller already ran (at index ⌊n/2⌋, the sequence's first), to count as the first sampled. */
+  readonly first?: { readonly index: number; readonly result: unknown; readonly ms: number; readonly async: boolean };
 }
 
 /**
@@ -115,56 +119,84 @@ export async function dryRun(
   let sampleMs = 0;
   // The generator (and its Set) is made only when a second item is needed: tiny maps stop after one.
   let positions: Generator<number> | undefined;
-  const firstIndex = n > 0 ? Math.min(n - 1, Math.floor(0.5 * n)) : -1;
-  for (;;) {
-    let i: number;
-    if (indices.length === 0) {
-      if (firstIndex < 0) break;
-      i = firstIndex;
-    } else {
-      if (!positions) {
-        positions = spreadIndices(n);
-        positions.next(); // the first index, already run
-      }
-      const next = positions.next();
-      if (next.done) break;
-      i = next.value;
+  const nextIndex = (): number | undefined => {
+    if (indices.length === 0) return n > 0 ? Math.min(n - 1, Math.floor(0.5 * n)) : undefined;
+    if (!positions) {
+      positions = spreadIndices(n);
+      positions.next(); // the first index, already run
     }
-    // Heap growth is tracked from the second item (the first one's includes compilation).
-    const track = indices.length > 0 && indices.length <= measured;
-    const heapBefore = track ? getHeapStatistics().used_heap_size : 0;
-    const t0 = performance.now();
+    const next = positions.next();
+    return next.done ? undefined : next.value;
+  };
+  const runOne = async (i: number): Promise<void> => {
     let r = call(items[i], i);
     if (r !== null && typeof r === 'object' && typeof (r as PromiseLike<unknown>).then === 'function') {
       isAsync = true;
       r = await r;
     }
-    const dt = performance.now() - t0;
-    if (track) callBytes = Math.max(callBytes, getHeapStatistics().used_heap_size - heapBefore);
     results[i] = r;
     indices.push(i);
+  };
+  let heavy = false;
+  if (options.first) {
+    results[options.first.index] = options.first.result;
+    indices.push(options.first.index);
+    times.push(options.first.ms);
+    sampleMs = options.first.ms;
+    isAsync = options.first.async;
+    quick = n * options.first.ms < options.quickMs;
+  }
+  // Phase 1: items timed one by one (for the mean, the variability and the memory per call).
+  while (!quick && indices.length < measured) {
+    const i = nextIndex();
+    if (i === undefined) break;
+    // Heap growth is tracked from the second item (the first one's includes compilation).
+    const track = indices.length > 0;
+    const heapBefore = track ? getHeapStatistics().used_heap_size : 0;
+    const t0 = performance.now();
+    await runOne(i);
+    const dt = performance.now() - t0;
+    if (track) callBytes = Math.max(callBytes, getHeapStatistics().used_heap_size - heapBefore);
     times.push(dt);
     sampleMs += dt;
-    const k = indices.length;
-    if (k === 1 && n * dt < options.quickMs) {
-      quick = true;
+    if (indices.length === 1 && n * dt < options.quickMs) quick = true;
+    else if (sampleMs >= HEAVY_MS && sampleMs >= HEAVY_SHARE * (sampleMs / indices.length) * n) {
+      heavy = true;
       break;
     }
-    const projected = (sampleMs / k) * n;
-    if (sampleMs >= HEAVY_MS && sampleMs >= HEAVY_SHARE * projected) break;
-    if (k >= measured && (sampleMs >= CHEAP_SAMPLE_MS || k >= Math.min(CHEAP_MAX_ITEMS, Math.max(measured, Math.floor(CHEAP_MAX_SHARE * n))))) break;
+  }
+  // Phase 2: cheap items run on in timed blocks (one clock read per block, not per item) until the
+  // sample is long enough to trust; the later, warmer blocks give the mean.
+  const blocks: { ms: number; items: number }[] = [];
+  const cap = Math.min(n, CHEAP_MAX_ITEMS, Math.max(measured, Math.floor(CHEAP_MAX_SHARE * n)));
+  for (let size = 8; !quick && !heavy && sampleMs < CHEAP_SAMPLE_MS && indices.length < cap; size *= 2) {
+    const t0 = performance.now();
+    let ran = 0;
+    for (; ran < size && indices.length < cap; ran++) {
+      const i = nextIndex();
+      if (i === undefined) break;
+      await runOne(i);
+    }
+    if (ran === 0) break;
+    const dt = performance.now() - t0;
+    blocks.push({ ms: dt, items: ran });
+    sampleMs += dt;
   }
   const k = indices.length;
-  // Leave out JIT warm-up: the first call, and with enough items the whole first half (code still tiering up).
-  const steady = k >= 8 ? times.slice(Math.floor(k / 2)) : k >= 3 ? times.slice(1) : times;
-  const { mean, std } = meanStd(steady);
+  // Leave out JIT warm-up: the first call (of at least three), and the earlier half of any blocks.
+  const steady = times.length >= 3 ? times.slice(1) : times;
+  const { mean: individualMean, std } = meanStd(steady);
+  const late = blocks.slice(Math.floor(blocks.length / 2));
+  const lateItems = late.reduce((a, b) => a + b.items, 0);
+  const mean = lateItems > 0 ? late.reduce((a, b) => a + b.ms, 0) / lateItems : individualMean;
   // One literal object, no spreads: this runs for every map, and spreading a dozen properties is
   // (surprisingly) microseconds in V8 — as much as a tiny map's whole work.
   const stats: Mutable<SampleStats> = {
     indices,
     times,
     itemMs: mean,
-    cv: steady.length >= 2 && mean > 0 ? std / mean : 0.5,
+    computeMs: sampleMs,
+    cv: steady.length >= 2 && individualMean > 0 ? std / individualMean : 0.5,
     cvKnown: steady.length >= 2,
     firstMs: times[0] ?? 0,
     async: isAsync,
@@ -180,7 +212,7 @@ export async function dryRun(
     quick,
     transferMeasured: false,
   };
-  if (!quick && (!options.measureTransfer || options.measureTransfer(mean, k))) measureTransfer(items, results, indices.slice(0, measured), stats);
+  if (!quick && (!options.measureTransfer || options.measureTransfer(mean, k))) measureTransfer(items, results, indices.slice(0, Math.max(1, times.length)), stats);
   stats.wallMs = performance.now() - started;
   return stats;
 }

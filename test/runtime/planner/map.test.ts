@@ -39,6 +39,8 @@ test('a failing item rejects with its index, from a worker or from the main thre
     return true;
   });
   await assert.rejects(map(range(30), failOn7, { home, workers: 0 }), (error: unknown) => error instanceof MapItemError && error.index === 7);
+  // The fast path for tiny maps reports the same way.
+  await assert.rejects(map(range(30), failOn7, { home }), (error: unknown) => error instanceof MapItemError && error.index === 7);
 });
 
 test('class instances with a codec travel to and from workers as instances', async () => {
@@ -93,14 +95,16 @@ test('progress callbacks end at the total', async () => {
 });
 
 test('tiny work is never sent to workers, and a map inside a map worker runs serially', async () => {
-  const plan = await planMap(range(100), square, { home });
+  const plan = await planMap(range(100), (x: number) => x + 1, { home });
   assert.equal(plan.mode, 'serial');
   assert.equal(plan.toJSON().sample.items, 1, 'one item was enough to tell');
+  assert.deepEqual(await map(range(100), square, { home }), range(100).map((x) => x * x), 'the fast path returns every result');
   const inner = await map([1, 2], nested, { home, workers: 2, mainThreadHelps: false, chunkSize: 1, shared: { home } });
   for (const r of inner) assert.match(r.mode, /^serial: .*inside a map worker|^serial: about/);
 });
 
 test('bad options name the option', async () => {
   await assert.rejects(map(range(3), square, { home, chunkSize: 0 }), /option chunkSize must be an integer >= 1, got 0/);
+  await assert.rejects(map(range(3), square, { home, sample: 0.5 }), /option sample must be an integer >= 1, got 0\.5/);
   await assert.rejects(map('abc' as unknown as number[], square, { home }), /items must be an array, got string/);
 });
