@@ -106,6 +106,9 @@ function fmt(ms: number): string {
   return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : ms >= 1 ? `${ms.toFixed(1)} ms` : `${(ms * 1000).toFixed(0)} µs`;
 }
 
+/** Stands for the fast path's "plan" (a tiny map runs in a plain loop and reports nothing). */
+const TINY = { mode: 'serial', workers: 0, chunkSize: 0, estimate: { speedup: 1 } } as unknown as MapPlanData;
+
 interface CellResult {
   readonly cell: Cell;
   readonly serial: number[];
@@ -133,12 +136,20 @@ async function runCell(cell: Cell, turnsPerMs: number, home: string, quick: bool
   const configs = new Map<string, { config: Config; times: number[] }>();
 
   const time = async (what: Config | 'planner' | 'serial'): Promise<void> => {
-    if (what !== 'serial') await mapPool().shutdown();
+    // Every run starts with no workers, also none still starting from the run before (they would
+    // compete for the cores).
+    await mapPool().shutdown();
     const started = performance.now();
     if (what === 'serial') serialRun();
     else if (what === 'planner') {
-      const results = await map(items, spin, { home, onPlan: (p) => plans.push(p), onRealised: (p) => (plans[plans.length - 1] = p) });
-      if (results.length !== reference.length || results[items.length - 1] !== reference[items.length - 1]) throw new Error(`${cell.name}: the planner's results differ from serial`);
+      // onRealised only: maps too small to plan take the fast path and report nothing.
+      let plan: MapPlanData | undefined;
+      const results = await map(items, spin, { home, onRealised: (p) => (plan = p) });
+      plans.push(plan ?? TINY);
+      const mid = items.length >> 1;
+      if (results.length !== reference.length || results[mid] !== reference[mid] || results[items.length - 1] !== reference[items.length - 1]) {
+        throw new Error(`${cell.name}: the planner's results differ from serial`);
+      }
     } else await mapWith(items, spin, { workers: what.workers, chunkSize: what.chunk, itemMs: cell.itemMs });
     const ms = performance.now() - started;
     if (what === 'serial') serial.push(ms);
@@ -182,7 +193,7 @@ function report(results: readonly CellResult[]): boolean {
     const serial = median(r.serial);
     const planner = median(r.planner);
     const plan = r.plans[r.plans.length - 1]!;
-    const chose = plan.mode === 'serial' ? 'serial' : `${plan.workers}w×${plan.chunkSize}`;
+    const chose = plan === TINY ? 'serial (tiny)' : plan.mode === 'serial' ? 'serial' : `${plan.workers}w×${plan.chunkSize}`;
     const ofBest = r.best.ms / planner;
     const vsSerial = serial / planner;
     const fails: string[] = [];
