@@ -116,9 +116,10 @@ export class MapPlan<R = unknown> {
   }
 }
 
+/** A bar when asked, or by default ('auto') for maps estimated to take over 3 s. */
 function wantsBar(progress: MapOptions['progress'], estimateMs: number): boolean {
   if (progress === true) return true;
-  if (progress === false || progress === undefined) return false;
+  if (progress === false) return false;
   return estimateMs > 3000;
 }
 

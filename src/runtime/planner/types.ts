@@ -88,7 +88,7 @@ export interface MapOptions<S = unknown> {
   readonly home?: string;
   /** Name shown in explanations, progress and errors (default: the function's name). */
   readonly label?: string;
-  /** Progress callback, and/or a bar on stderr: true, false, or 'auto' (a bar when the estimate exceeds 3 s). */
+  /** Progress callback, and/or a bar on stderr: true, false, or 'auto' (default: a bar when the estimate exceeds 3 s). */
   readonly onProgress?: ProgressCallback;
   readonly progress?: boolean | 'auto';
   /** Print the plan's explanation before running (true: to stderr), or hand it to a function. */
