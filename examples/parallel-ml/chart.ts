@@ -18,9 +18,9 @@ export function barChart(rows: readonly ChartRow[], title: string): string {
   const barH = 16;
   const groupH = 2 * barH + 30;
   const top = 50;
-  const height = top + rows.length * groupH + 40;
+  const height = top + rows.length * groupH + 10;
   const max = Math.max(...rows.flatMap((r) => [r.serialMs, r.plannedMs]), 1);
-  const scale = (ms: number): number => (ms / max) * (width - left - 170);
+  const scale = (ms: number): number => (ms / max) * (width - left - 260);
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="white"/>`,
