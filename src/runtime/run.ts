@@ -230,6 +230,10 @@ async function execute(options: RunFlowOptions, resume: { origin: RunRecord; fro
     options.signal?.addEventListener('abort', onAbort, { once: true });
     if (options.signal?.aborted) onAbort();
     const outcome = await coordinator.run().finally(() => options.signal?.removeEventListener('abort', onAbort));
+    // Workers go before the run is reported finished, so nothing they print comes after it.
+    const closing = executor;
+    executor = undefined;
+    await closing.close();
     return await finishRun(store, record, outcome, observer);
   } catch (error) {
     await store.meta.write([{ op: 'run', runId, patch: { status: 'failed', endedAt: Date.now(), error: (error as Error).message } }]).catch(() => {});
