@@ -29,6 +29,8 @@ export class MapSerialisationError extends Error {
 }
 
 const QUICK_WARM_MS = 2;
+/** Start workers during the dry run when the work is at least this many cold starts long. */
+const PRESTART_FACTOR = 10;
 /** With no measured start-up known in this process: a bare worker thread alone takes ~30-50 ms to start. */
 const QUICK_COLD_MS = 20;
 
@@ -166,7 +168,27 @@ async function planFrom<I, R, S>(items: readonly I[], fn: AnyFn<I, R, S>, option
   // Work left below one cold worker start cannot gain 10% from workers (even with the main thread
   // helping while they start): such maps skip measuring what sending items would cost.
   const worthMeasuring = (itemMs: number, sampled: number): boolean => forced || warm > 0 || (n - sampled) * itemMs >= readMachine().coldStartMs;
-  const sample = await dryRun(items, results, call, { size: options.sample ?? 5, quickMs: forced ? 0 : quickMs, measureTransfer: worthMeasuring, first });
+  // Heavy work (ten worker starts' worth or more) is nearly sure to go parallel: start the workers
+  // now, so they boot while the dry run measures.
+  let prestartedAt: number | undefined;
+  let prestarted = 0;
+  const onFirst = (ms: number): void => {
+    if (!fnRef || forced || options.mainThreadHelps === false) return;
+    const m = readMachine();
+    if (n * ms < PRESTART_FACTOR * m.coldStartMs || m.budget.cores < 2 - 1e-9) return;
+    const count = Math.min(Math.ceil(m.budget.cores), n - 1, options.maxWorkers ?? Infinity);
+    if (count < 2) return;
+    prestarted = pool.prestart(count, fnRef.module);
+    prestartedAt = performance.now();
+  };
+  const sample = await dryRun(items, results, call, {
+    size: options.sample ?? 5,
+    quickMs: forced ? 0 : quickMs,
+    measureTransfer: worthMeasuring,
+    first,
+    onFirst,
+    enoughMs: fnRef && !forced ? () => readMachine().coldStartMs : undefined,
+  });
   if (sample.quick) return quickPlan(label, items, results, fn, sample, options);
   const { home, budget, cached, coldStartMs } = readMachine();
   const rest = remaining(n, sample.indices);
@@ -190,6 +212,8 @@ async function planFrom<I, R, S>(items: readonly I[], fn: AnyFn<I, R, S>, option
   const f = facts ?? DEFAULT_FACTS;
   const { ms: importMs, known: importKnown } = importEstimate(home, fnRef);
   const warmNow = fnRef ? pool.warm(fnRef.module) : 0;
+  // Workers started during the dry run have had part of their start-up already.
+  const startedAgo = prestartedAt !== undefined ? performance.now() - prestartedAt : 0;
   const mem = freeMemory();
 
   // Checking items can be sent costs main-thread time per item: measure it on the sample.
@@ -216,7 +240,7 @@ async function planFrom<I, R, S>(items: readonly I[], fn: AnyFn<I, R, S>, option
   const capacity: Capacity = {
     cores: budget.cores,
     maxWorkers: options.maxWorkers ?? Infinity,
-    startMs: f.workerStartMs + importMs,
+    startMs: Math.max(0, f.workerStartMs + importMs - startedAgo),
     warmWorkers: warmNow,
     roundTripMs: f.roundTripMs,
     pipelinedMs: f.pipelinedMs,
@@ -242,7 +266,8 @@ async function planFrom<I, R, S>(items: readonly I[], fn: AnyFn<I, R, S>, option
     reasons.push(`only 1 core for this map (${budget.reason})`);
   } else {
     const choice = choose(workload, capacity);
-    alternatives = [...choice.alternatives];
+    // Shown as whole-call times, like the plan's own estimate (the dry run is paid either way).
+    alternatives = choice.alternatives.map((a) => ({ ...a, totalMs: a.totalMs + sample.wallMs }));
     reasons.push(...choice.reasons);
     if (choice.workers > 0 && choice.chosen) {
       workers = choice.workers;
@@ -250,7 +275,11 @@ async function planFrom<I, R, S>(items: readonly I[], fn: AnyFn<I, R, S>, option
       planRestMs = choice.chosen.totalMs;
       startMs = choice.chosen.startMs;
       helpedItems = choice.chosen.helpedItems;
-      reasons.unshift(`${workers} workers pay: ${fmt(restSerialMs)} of work left, worker start ${fmt(capacity.startMs)}`);
+      reasons.unshift(
+        `${workers} workers pay: ${fmt(restSerialMs)} of work left, worker start ${fmt(capacity.startMs)}${
+          prestarted > 0 ? ` (${prestarted} started during the dry run, ${fmt(startedAgo)} ago)` : ''
+        }`,
+      );
     }
   }
 

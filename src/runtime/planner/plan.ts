@@ -59,7 +59,7 @@ export class MapPlan<R = unknown> {
     const bar = wantsBar(this.options.progress, this.data.estimate.planMs) ? progressBar() : undefined;
     const callbacks = [this.options.onProgress, bar].filter((c): c is ProgressCallback => c !== undefined);
     const progress = new ProgressTracker(this.data.label, this.data.items, callbacks.length ? (p) => callbacks.forEach((c) => c(p)) : undefined);
-    progress.add(this.data.sample.items);
+    progress.seed(this.data.sample.items);
     // Mutated, not spread: this path runs for every map, tiny ones included.
     (this.state as { progress: ProgressTracker }).progress = progress;
     const state = this.state;

@@ -109,6 +109,11 @@ class Thread implements MapWorker {
     return this.loaded.has(moduleKey(module));
   }
 
+  /** Whether it has imported `module` or was asked to. */
+  loading(module: string): boolean {
+    return this.modules.has(moduleKey(module));
+  }
+
   load(module: string): Promise<LoadOutcome> {
     const key = moduleKey(module);
     let pending = this.modules.get(key);
@@ -163,6 +168,11 @@ class Thread implements MapWorker {
   }
 }
 
+/** Preference when taking idle workers: ready with the module, then importing it, then anything. */
+function rank(t: Thread, module: string): number {
+  return t.startMs !== undefined && t.hasModule(module) ? 2 : t.loading(module) ? 1 : 0;
+}
+
 /** The pool. One per process: {@link mapPool}. */
 export class MapPool {
   private readonly threads: Thread[] = [];
@@ -190,7 +200,7 @@ export class MapPool {
   acquire(count: number, module?: string): MapWorker[] {
     const idle = this.threads
       .filter((t) => !t.owned && !t.dead)
-      .sort((a, b) => Number(module ? b.hasModule(module) : 0) - Number(module ? a.hasModule(module) : 0));
+      .sort((a, b) => (module ? rank(b, module) - rank(a, module) : 0));
     const chosen = idle.slice(0, count);
     while (chosen.length < count) {
       const thread = new Thread(++this.nextId, this);
@@ -204,6 +214,29 @@ export class MapPool {
       t.setRef(true);
     }
     return chosen;
+  }
+
+  /**
+   * Starts workers ahead of a likely map (while its dry run still measures), each importing
+   * `module`, so that at least `count` idle workers have it or are getting it. They stay idle in
+   * the pool (unref'd) until a map takes them or they time out.
+   */
+  prestart(count: number, module: string): number {
+    const have = this.threads.filter((t) => !t.owned && !t.dead && t.loading(module)).length;
+    for (let i = have; i < count; i++) {
+      const thread = new Thread(++this.nextId, this);
+      this.threads.push(thread);
+      void thread.load(module);
+      thread.setRef(false);
+      thread.idleTimer = setTimeout(() => void this.terminate(thread), IDLE_MS);
+      thread.idleTimer.unref();
+    }
+    return Math.max(0, count - have);
+  }
+
+  /** Idle workers that are starting or importing `module` (not yet able to run its functions). */
+  starting(module: string): number {
+    return this.threads.filter((t) => !t.owned && !t.dead && t.loading(module) && !(t.startMs !== undefined && t.hasModule(module))).length;
   }
 
   /** Gives workers back: they stay warm (unref'd) until idle for a minute. */

@@ -79,6 +79,11 @@ export class ProgressTracker {
     return this.callback !== undefined;
   }
 
+  /** Counts items done before tracking started (the dry run's), without reporting. */
+  seed(count: number): void {
+    this.done += count;
+  }
+
   add(count: number): void {
     this.done += count;
     if (!this.callback) return;

@@ -52,6 +52,10 @@ export interface SampleOptions {
    * (it is not when the work left cannot pay for a worker anyway). Default: yes.
    */
   readonly measureTransfer?: (itemMs: number, sampled: number) => boolean;
+  /** Called once the first item's time is known (the planner may start workers early). */
+  readonly onFirst?: (ms: number) => void;
+  /** Heavy items: stop sampling after two items once the sample took this long (e.g. a worker's start-up); read only then. */
+  readonly enoughMs?: () => number;
   /** An item the caller already ran (at index ⌊n/2⌋, the sequence's first), to count as the first sampled. */
   readonly first?: { readonly index: number; readonly result: unknown; readonly ms: number; readonly async: boolean };
 }
@@ -145,6 +149,7 @@ export async function dryRun(
     sampleMs = options.first.ms;
     isAsync = options.first.async;
     quick = n * options.first.ms < options.quickMs;
+    if (!quick) options.onFirst?.(options.first.ms);
   }
   // Phase 1: items timed one by one (for the mean, the variability and the memory per call).
   while (!quick && indices.length < measured) {
@@ -160,10 +165,11 @@ export async function dryRun(
     times.push(dt);
     sampleMs += dt;
     if (indices.length === 1 && n * dt < options.quickMs) quick = true;
-    else if (sampleMs >= HEAVY_MS && sampleMs >= HEAVY_SHARE * (sampleMs / indices.length) * n) {
+    else if (sampleMs >= HEAVY_MS && (sampleMs >= HEAVY_SHARE * (sampleMs / indices.length) * n || (indices.length >= 2 && options.enoughMs !== undefined && sampleMs >= options.enoughMs()))) {
       heavy = true;
       break;
     }
+    if (indices.length === 1 && !quick) options.onFirst?.(dt);
   }
   // Phase 2: cheap items run on in timed blocks (one clock read per block, not per item) until the
   // sample is long enough to trust; the later, warmer blocks give the mean.
