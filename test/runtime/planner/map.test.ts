@@ -108,3 +108,13 @@ test('bad options name the option', async () => {
   await assert.rejects(map(range(3), square, { home, sample: 0.5 }), /option sample must be an integer >= 1, got 0\.5/);
   await assert.rejects(map('abc' as unknown as number[], square, { home }), /items must be an array, got string/);
 });
+
+test('workers started ahead (during a dry run) are the ones the map then takes', async () => {
+  await mapPool().shutdown();
+  assert.equal(mapPool().prestart(2, square.module), 2);
+  assert.equal(mapPool().prestart(2, square.module), 0, 'already starting: none added');
+  assert.equal(mapPool().warm(square.module) + mapPool().starting(square.module), 2);
+  assert.deepEqual(await map(range(20), square, { home, workers: 2, chunkSize: 5, mainThreadHelps: false }), range(20).map((x) => x * x));
+  assert.equal(mapPool().size(), 2, 'no other worker was started');
+  assert.equal(mapPool().warm(square.module), 2);
+});
