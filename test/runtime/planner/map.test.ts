@@ -95,7 +95,7 @@ test('progress callbacks end at the total', async () => {
 });
 
 test('tiny work is never sent to workers, and a map inside a map worker runs serially', async () => {
-  const plan = await planMap(range(100), (x: number) => x + 1, { home });
+  const plan = await planMap(range(10), (x: number) => x + 1, { home });
   assert.equal(plan.mode, 'serial');
   assert.equal(plan.toJSON().sample.items, 1, 'one item was enough to tell');
   assert.deepEqual(await map(range(100), square, { home }), range(100).map((x) => x * x), 'the fast path returns every result');
