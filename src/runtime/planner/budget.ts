@@ -1,8 +1,9 @@
 /**
  * How many cores one map may use. Parallel work inside parallel work oversubscribes the machine:
  * a map inside a map worker runs serially, and a map inside a pool worker (one of several running
- * tasks side by side) gets its share of the cores. Outside a pool, cores that other processes keep
- * busy (measured, see load.ts) are not counted.
+ * tasks side by side) gets its share of the cores. Outside a pool, the cores other processes keep
+ * busy are measured (see load.ts) and passed on: the model then expects our threads to get a fair
+ * share of the cores rather than whole ones.
  *
  * Environment (set by the runtime, readable by anyone):
  *   SLUICE_POOL_WORKERS  number of pool worker processes running tasks side by side on this machine
@@ -20,6 +21,8 @@ export const CPU_BUDGET_ENV = 'SLUICE_CPU_BUDGET';
 export interface CoreBudget extends CoreInfo {
   /** Cores this map may use (fractional allowed, at least 1). */
   readonly cores: number;
+  /** Cores other processes keep busy (0 when unknown, or already accounted for by a pool share). */
+  readonly otherBusy: number;
   /** Why the budget is what it is (for explanations). */
   readonly reason: string;
 }
@@ -37,19 +40,21 @@ export function coreBudget(
 ): CoreBudget {
   const machine = `${info.usable} usable core${info.usable === 1 ? '' : 's'}${info.cgroup !== undefined ? ` (cgroup quota ${info.cgroup})` : ''}`;
   if (isMapWorker()) {
-    return { ...info, cores: 1, reason: `inside a map worker: the outer map already uses the ${machine}` };
+    return { ...info, cores: 1, otherBusy: 0, reason: `inside a map worker: the outer map already uses the ${machine}` };
   }
   const pool = positive(env[POOL_WORKERS_ENV]);
   const budget = positive(env[CPU_BUDGET_ENV]);
   if (budget === undefined && pool !== undefined && pool > 1) {
     // Sibling pool workers show up as "other" load: the share already accounts for them.
-    return { ...info, cores: Math.max(1, info.usable / pool), reason: `this task runs in one of ${pool} pool workers sharing ${machine}` };
+    return { ...info, cores: Math.max(1, info.usable / pool), otherBusy: 0, reason: `this task runs in one of ${pool} pool workers sharing ${machine}` };
   }
   const busy = load && load.cores >= 0.25 ? load : undefined;
-  const free = busy ? Math.max(1, info.usable - busy.cores) : info.usable;
-  const loadNote = busy ? `; ${busy.cores.toFixed(1)} busy with other work (measured over ${(busy.windowMs / 1000).toFixed(1)} s)` : '';
+  const otherBusy = busy ? Math.min(busy.cores, info.usable * 4) : 0;
+  const loadNote = busy
+    ? `; ${busy.cores.toFixed(1)} busy with other work (measured over ${(busy.windowMs / 1000).toFixed(1)} s): our threads get a fair share, not whole cores`
+    : '';
   if (budget !== undefined) {
-    return { ...info, cores: Math.max(1, Math.min(info.usable, budget, free)), reason: `${CPU_BUDGET_ENV}=${env[CPU_BUDGET_ENV]} of ${machine}${loadNote}` };
+    return { ...info, cores: Math.max(1, Math.min(info.usable, budget)), otherBusy, reason: `${CPU_BUDGET_ENV}=${env[CPU_BUDGET_ENV]} of ${machine}${loadNote}` };
   }
-  return { ...info, cores: free, reason: `${machine}${loadNote}` };
+  return { ...info, cores: info.usable, otherBusy, reason: `${machine}${loadNote}` };
 }

@@ -117,7 +117,7 @@ interface Chunk {
   readonly indices: Int32Array;
 }
 
-/** Runs the remaining items on `workers` workers in chunks of `chunkSize`. */
+/** Runs the remaining items on `workers` workers in chunks of `chunkSize`, shrinking to `minChunk` towards the end. */
 export async function runParallel(
   state: ExecState,
   pool: MapPool,
@@ -125,6 +125,7 @@ export async function runParallel(
   workerCount: number,
   chunkSize: number,
   codecItems: boolean,
+  minChunk = chunkSize,
 ): Promise<ExecOutcome> {
   checkAbort(state.signal, state.label);
   const mapId = ++nextMapId;
@@ -168,7 +169,9 @@ export async function runParallel(
   const send = (w: MapWorker): void => {
     const queue = inFlight.get(w)!;
     while (!settled && usable.has(w) && queue.length < IN_FLIGHT && front < back) {
-      const end = Math.min(front + chunkSize, back);
+      // Guided: full chunks while plenty is left, then smaller ones down to minChunk.
+      const size = Math.max(minChunk, Math.min(chunkSize, Math.ceil((back - front) / (2 * workerCount))));
+      const end = Math.min(front + size, back);
       const indices = rest.slice(front, end);
       front = end;
       const chunkItems = new Array<unknown>(indices.length);

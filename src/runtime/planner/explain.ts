@@ -23,7 +23,7 @@ function config(workers: number, chunkSize: number): string {
 
 /** One line: the decision and its estimate. */
 export function summaryLine(p: MapPlanData): string {
-  const what = p.mode === 'serial' ? 'serial' : `${config(p.workers, p.chunkSize)} (${p.chunks} chunks)`;
+  const what = p.mode === 'serial' ? 'serial' : `${config(p.workers, p.chunkSize)}${p.minChunk < p.chunkSize ? `→${p.minChunk}` : ''} (~${p.chunks} chunks)`;
   const est = `estimated ${p.estimate.speedup.toFixed(2)}× (serial ${fmtMs(p.estimate.serialMs)} → ${fmtMs(p.estimate.planMs)})`;
   const real = p.realised ? `; realised ${p.realised.speedup.toFixed(2)}× (${fmtMs(p.realised.wallMs)})` : '';
   return `map '${p.label}' over ${p.items} items: ${what}, ${est}${real}`;

@@ -101,16 +101,3 @@ export function clearFactsMemo(): void {
   memo.clear();
   lastStartMs = undefined;
 }
-
-/**
- * Folds worker starts seen in real maps into the cached facts (smoothed), so a measurement taken on
- * a quiet (or a busy) machine does not stand for a week.
- */
-export function observeWorkerStarts(home: string, cores: number, startsMs: readonly number[]): void {
-  const facts = cachedFacts(home, cores);
-  if (!facts || startsMs.length === 0) return;
-  const observed = startsMs.reduce((a, b) => a + b, 0) / startsMs.length;
-  const next: MachineFacts = { ...facts, workerStartMs: 0.7 * facts.workerStartMs + 0.3 * observed };
-  remember(home, next);
-  writeJson(factsFile(home), next);
-}

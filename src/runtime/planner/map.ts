@@ -172,14 +172,16 @@ async function planFrom<I, R, S>(items: readonly I[], fn: AnyFn<I, R, S>, option
   // now, so they boot while the dry run measures.
   let prestartedAt: number | undefined;
   let prestarted = 0;
-  const onFirst = (ms: number): void => {
-    if (!fnRef || forced || options.mainThreadHelps === false) return;
+  const onFirst = (ms: number): boolean => {
+    if (!fnRef || forced || options.mainThreadHelps === false) return false;
     const m = readMachine();
-    if (n * ms < PRESTART_FACTOR * m.coldStartMs || m.budget.cores < 2 - 1e-9) return;
+    if (n * ms < PRESTART_FACTOR * m.coldStartMs || m.budget.cores < 2 - 1e-9) return false;
     const count = Math.min(Math.ceil(m.budget.cores), n - 1, options.maxWorkers ?? Infinity);
-    if (count < 2) return;
+    if (count < 2) return false;
     prestarted = pool.prestart(count, fnRef.module);
     prestartedAt = performance.now();
+    // An item as long as a worker start: one is sample enough (more would keep the other cores idle).
+    return ms >= m.coldStartMs;
   };
   const sample = await dryRun(items, results, call, {
     size: options.sample ?? 5,
@@ -239,6 +241,7 @@ async function planFrom<I, R, S>(items: readonly I[], fn: AnyFn<I, R, S>, option
   };
   const capacity: Capacity = {
     cores: budget.cores,
+    otherBusy: budget.otherBusy,
     maxWorkers: options.maxWorkers ?? Infinity,
     startMs: Math.max(0, f.workerStartMs + importMs - startedAgo),
     warmWorkers: warmNow,
@@ -250,13 +253,16 @@ async function planFrom<I, R, S>(items: readonly I[], fn: AnyFn<I, R, S>, option
 
   let workers = 0;
   let chunkSize = Math.max(1, rest.length);
+  let minChunk = chunkSize;
   let alternatives: Alternative[] = [];
   let planRestMs = restSerialMs;
   let startMs = 0;
   let helpedItems = 0;
+  let chunkCount = Math.ceil(rest.length / Math.max(1, chunkSize));
   if (forced) {
     workers = Math.min(options.workers!, Math.max(0, rest.length));
     chunkSize = options.chunkSize ?? Math.max(1, Math.ceil(rest.length / Math.max(1, workers)));
+    minChunk = chunkSize;
     reasons.push(`configuration given by the caller (${workers === 0 ? 'serial' : `${workers} workers × ${chunkSize}`})`);
   } else if (rest.length === 0) {
     reasons.push('the dry run ran every item');
@@ -272,9 +278,11 @@ async function planFrom<I, R, S>(items: readonly I[], fn: AnyFn<I, R, S>, option
     if (choice.workers > 0 && choice.chosen) {
       workers = choice.workers;
       chunkSize = choice.chunkSize;
+      minChunk = choice.minChunk;
       planRestMs = choice.chosen.totalMs;
       startMs = choice.chosen.startMs;
       helpedItems = choice.chosen.helpedItems;
+      chunkCount = choice.chosen.chunks;
       reasons.unshift(
         `${workers} workers pay: ${fmt(restSerialMs)} of work left, worker start ${fmt(capacity.startMs)}${
           prestarted > 0 ? ` (${prestarted} started during the dry run, ${fmt(startedAgo)} ago)` : ''
@@ -307,6 +315,7 @@ async function planFrom<I, R, S>(items: readonly I[], fn: AnyFn<I, R, S>, option
       warnings.push(blocker);
       workers = 0;
       chunkSize = Math.max(1, rest.length);
+      minChunk = chunkSize;
       planRestMs = restSerialMs;
       startMs = 0;
       helpedItems = 0;
@@ -322,7 +331,8 @@ async function planFrom<I, R, S>(items: readonly I[], fn: AnyFn<I, R, S>, option
     mode: workers > 0 ? 'parallel' : 'serial',
     workers,
     chunkSize,
-    chunks: workers > 0 ? Math.ceil(Math.max(0, rest.length - helpedItems) / chunkSize) : 0,
+    minChunk,
+    chunks: workers > 0 ? chunkCount : 0,
     estimate: { serialMs, planMs, speedup: serialMs / Math.max(planMs, 1e-6), startMs, helpedItems },
     sample: sampleSummary(sample),
     machine: {
@@ -373,6 +383,7 @@ function quickPlan<R>(label: string, items: readonly unknown[], results: R[], fn
     mode: 'serial',
     workers: 0,
     chunkSize: Math.max(1, rest.length),
+    minChunk: Math.max(1, rest.length),
     chunks: 0,
     estimate: { serialMs, planMs: serialMs + sample.wallMs - sample.itemMs, speedup: 1, startMs: 0, helpedItems: 0 },
     sample: sampleSummary(sample),

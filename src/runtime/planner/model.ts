@@ -5,12 +5,15 @@
  * With W workers (C items per chunk, K chunks):
  *   start   S = cold start (thread + module import; cold workers compete for cores) + shared value
  *             — meanwhile the main thread keeps running items itself (`helped`)
- *   worker  ⌈K/W⌉ × (C × (compute + item decode + result encode) + dispatch)
+ *   chunks  guided: C items while plenty is left, then halving down to m (dispatch ≤ 5% of a chunk's
+ *           compute, smaller for uneven items): K ≈ rest/C + W·log2(C/m)
+ *   worker  (items × (compute + item decode + result encode) × slowdown + K × dispatch) / W
  *   main    items × (item encode + result decode) + K × dispatch   (the coordinator is serial)
- *   cpu     (all worker work + main work) / cores                  (no more than the cores we have)
- *   tail    ½ chunk × (W−1)/W + cv × compute × √C                   (workers finish their last chunks at different
- *                                                                    times; uneven items widen that; smaller C, smaller tail)
- *   total   S + max(worker, main, cpu) + round trip + tail
+ *   slowdown  each busy thread gets min(1, cores / (other busy cores + our threads)) of a core —
+ *           Linux shares cores fairly — relative to the one-thread share the dry run ran at
+ *   tail    ½ last chunk × (W−1)/W + cv × compute × √m            (workers finish their last chunks at different
+ *                                                                    times; uneven items widen that)
+ *   total   S + max(worker, main) + round trip + tail
  * Parallel is chosen only when it beats serial by a clear margin (model error must not make a map
  * slower than a plain loop).
  */
@@ -40,6 +43,8 @@ export interface WorkloadStats {
 export interface Capacity {
   /** Cores this map may use (fractional allowed; already reduced when nested in parallel work). */
   readonly cores: number;
+  /** Cores other processes keep busy (measured): our threads then get a fair share, not whole cores. */
+  readonly otherBusy?: number;
   /** Upper bound on workers (user option); the model also caps by cores and memory. */
   readonly maxWorkers: number;
   /** ms until a new worker can run the function (thread start + module import). */
@@ -56,7 +61,9 @@ export interface Capacity {
 /** One configuration's estimated time, by part. */
 export interface Estimate {
   readonly workers: number;
+  /** The largest chunk, sent first; chunks shrink towards `minChunk` as the list runs out (guided scheduling). */
   readonly chunkSize: number;
+  readonly minChunk: number;
   readonly chunks: number;
   readonly totalMs: number;
   readonly startMs: number;
@@ -64,7 +71,6 @@ export interface Estimate {
   readonly helpedItems: number;
   readonly workerMs: number;
   readonly mainMs: number;
-  readonly cpuMs: number;
   readonly dispatchMs: number;
   readonly tailMs: number;
   readonly memoryPerWorker: number;
@@ -84,6 +90,7 @@ export interface Choice {
   /** 0 workers = serial. */
   readonly workers: number;
   readonly chunkSize: number;
+  readonly minChunk: number;
   readonly serialMs: number;
   readonly chosen: Estimate | undefined;
   readonly best: Estimate | undefined;
@@ -95,39 +102,68 @@ export interface Choice {
 export const MIN_GAIN = 0.1;
 /** Memory the planner lets workers use: this share of what is free. */
 export const MEMORY_SHARE = 0.7;
-/** Configurations within this share of the best count as ties (prefer fewer workers, bigger chunks). */
+/** Configurations within this share of the best count as ties. */
 const TIE = 0.02;
+/** A chunk with at least this much compute (ms) is "real work": dispatch cost is negligible next to it. */
+const HEAVY_CHUNK_MS = 50;
+
+/**
+ * The share of a core each of `threads` busy threads of ours gets when `other` cores are busy with
+ * other processes' work: Linux shares the cores fairly between runnable threads.
+ */
+export function threadShare(cores: number, other: number, threads: number): number {
+  return Math.min(1, cores / (other + threads));
+}
 
 export function estimate(w: WorkloadStats, c: Capacity, workers: number, chunkSize: number): Estimate {
   const R = w.remaining;
+  const other = c.otherBusy ?? 0;
+  const share = (threads: number): number => threadShare(c.cores, other, threads);
+  // The dry run ran alone in this thread: its times are at the one-thread share.
+  const measuredAt = share(1);
   const memoryPerWorker = c.workerBytes + 2 * w.sharedBytes + w.callBytes + 2 * chunkSize * (w.itemBytes + w.resultBytes);
   const cold = Math.max(0, workers - c.warmWorkers);
   // Cold workers start at once and compete for cores with each other and with the main thread.
-  const coldStart = cold > 0 ? c.startMs * Math.max(1, (cold + 1) / c.cores) : 0;
+  const coldStart = cold > 0 ? c.startMs / share(cold + 1) : 0;
   const startMs = coldStart + (workers > 0 && w.sharedBytes > 0 ? w.sharedWorkerMs + workers * w.sharedMainMs : 0);
-  const mainRate = cold > 0 ? Math.min(1, c.cores / (cold + 1)) : 1;
+  const mainRate = cold > 0 ? share(cold + 1) / measuredAt : 1;
   const helpedItems = w.itemMs > 0 ? Math.min(R, Math.floor((startMs * mainRate) / w.itemMs)) : R;
-  const base = { workers, chunkSize, memoryPerWorker, helpedItems };
+  const base = { workers, chunkSize, minChunk: chunkSize, memoryPerWorker, helpedItems };
   if (helpedItems >= R) {
     // The main thread finishes everything before any worker is ready.
     const totalMs = (R * w.itemMs) / mainRate;
-    return { ...base, chunks: 0, totalMs, startMs, workerMs: 0, mainMs: totalMs, cpuMs: 0, dispatchMs: 0, tailMs: 0 };
+    return { ...base, chunks: 0, totalMs, startMs, workerMs: 0, mainMs: totalMs, dispatchMs: 0, tailMs: 0 };
   }
   const rest = R - helpedItems;
-  const chunks = Math.ceil(rest / chunkSize);
-  const perChunkItems = rest / chunks;
-  const chunkMs = perChunkItems * (w.itemMs + w.workerPerItemMs) + c.pipelinedMs;
-  const workerMs = Math.ceil(chunks / workers) * chunkMs;
+  // Guided scheduling: full chunks while plenty is left, then ever smaller ones (down to minChunk)
+  // so the last chunks — the ones workers finish unevenly — are short.
+  const minChunk = Math.min(chunkSize, smallestChunk(w, c));
+  const halvings = minChunk < chunkSize ? Math.ceil(Math.log2(chunkSize / minChunk)) : 0;
+  const chunks = Math.ceil(rest / chunkSize) + workers * halvings;
+  // W busy workers each get share(W) of a core; the sample was measured at share(1).
+  const slowdown = measuredAt / share(workers);
+  const itemWorkerMs = (w.itemMs + w.workerPerItemMs) * slowdown;
+  const workerMs = (rest * itemWorkerMs + chunks * c.pipelinedMs) / workers + (halvings === 0 ? (Math.ceil(chunks / workers) - chunks / workers) * (chunkSize * itemWorkerMs + c.pipelinedMs) : 0);
   const dispatchMs = chunks * c.pipelinedMs;
-  const mainMs = rest * w.mainPerItemMs + dispatchMs;
-  const cpuMs = (chunks * chunkMs + mainMs) / c.cores;
-  const tailMs = workers > 1 ? (0.5 * chunkMs * (workers - 1)) / workers + w.cv * w.itemMs * Math.sqrt(perChunkItems) : 0;
-  const totalMs = startMs + Math.max(workerMs, mainMs, cpuMs) + c.roundTripMs + tailMs;
-  const est: Estimate = { ...base, chunks, totalMs, startMs, workerMs, mainMs, cpuMs, dispatchMs, tailMs };
+  const mainMs = (rest * w.mainPerItemMs + dispatchMs) * (measuredAt / share(workers + 1));
+  const lastChunkMs = Math.min(chunkSize, minChunk) * itemWorkerMs + c.pipelinedMs;
+  const tailMs = workers > 1 ? (0.5 * lastChunkMs * (workers - 1)) / workers + w.cv * w.itemMs * slowdown * Math.sqrt(minChunk) : 0;
+  const totalMs = startMs + Math.max(workerMs, mainMs) + c.roundTripMs + tailMs;
+  const est: Estimate = { ...base, minChunk, chunks, totalMs, startMs, workerMs, mainMs, dispatchMs, tailMs };
   if (workers * memoryPerWorker > MEMORY_SHARE * c.freeBytes) {
     return { ...est, infeasible: `needs ~${mib(workers * memoryPerWorker)} for ${workers} workers, ${mib(c.freeBytes)} free` };
   }
   return est;
+}
+
+/**
+ * The smallest chunk worth a message: its dispatch costs at most 5% of its compute; smaller when
+ * items vary (cv), as uneven items make the last chunks' ends more uneven.
+ */
+export function smallestChunk(w: Pick<WorkloadStats, 'itemMs' | 'workerPerItemMs' | 'cv'>, c: Pick<Capacity, 'pipelinedMs' | 'roundTripMs'>): number {
+  const perItem = Math.max(w.itemMs + w.workerPerItemMs, 1e-6);
+  const byDispatch = Math.ceil((20 * Math.max(c.pipelinedMs, c.roundTripMs / 4)) / perItem);
+  return Math.max(1, Math.floor(byDispatch / (1 + w.cv)));
 }
 
 /** Chunk sizes worth trying for W workers: powers of two, and even splits into W, 2W, 4W, 8W chunks. */
@@ -150,7 +186,7 @@ function ms(value: number): string {
 /** Why `alt` loses to `chosen`: the part of its estimate that grew most. */
 function whyWorse(alt: Estimate, chosen: Estimate, cores: number): string {
   if (alt.infeasible) return `memory: ${alt.infeasible}`;
-  const phase = (e: Estimate): number => Math.max(e.workerMs, e.mainMs, e.cpuMs);
+  const phase = (e: Estimate): number => Math.max(e.workerMs, e.mainMs);
   const deltas: [number, string][] = [
     [alt.startMs - chosen.startMs, `worker start-up ${ms(alt.startMs)} vs ${ms(chosen.startMs)}`],
     [alt.dispatchMs - chosen.dispatchMs, `${alt.chunks} chunks cost ${ms(alt.dispatchMs)} of dispatch vs ${ms(chosen.dispatchMs)}`],
@@ -168,7 +204,7 @@ export function choose(w: WorkloadStats, c: Capacity): Choice {
   const reasons: string[] = [];
   const maxWorkers = Math.max(0, Math.min(c.maxWorkers, Math.ceil(c.cores), w.remaining));
   if (maxWorkers < 1 || w.remaining < 2) {
-    return { workers: 0, chunkSize: w.remaining, serialMs, chosen: undefined, best: undefined, alternatives: [], reasons: ['nothing to split'] };
+    return { workers: 0, chunkSize: w.remaining, minChunk: w.remaining, serialMs, chosen: undefined, best: undefined, alternatives: [], reasons: ['nothing to split'] };
   }
   const all: Estimate[] = [];
   for (let workers = 1; workers <= maxWorkers; workers++) {
@@ -176,10 +212,12 @@ export function choose(w: WorkloadStats, c: Capacity): Choice {
   }
   const feasible = all.filter((e) => !e.infeasible);
   const bestTotal = Math.min(...feasible.map((e) => e.totalMs));
-  // Among near-ties prefer fewer workers, then bigger chunks (less CPU, memory and messages).
+  // Among near-ties prefer fewer workers (less CPU and memory); then, for cheap chunks, bigger ones
+  // (fewer messages), and for chunks of real work, smaller ones (they absorb slow workers better).
+  const heavyChunks = (e: Estimate): boolean => e.chunkSize * w.itemMs >= HEAVY_CHUNK_MS;
   const best = feasible
     .filter((e) => e.totalMs <= bestTotal * (1 + TIE))
-    .sort((a, b) => a.workers - b.workers || b.chunkSize - a.chunkSize)[0];
+    .sort((a, b) => a.workers - b.workers || (heavyChunks(a) && heavyChunks(b) ? a.chunkSize - b.chunkSize : b.chunkSize - a.chunkSize))[0];
   const bestPerWorkers = new Map<number, Estimate>();
   for (const e of all) {
     const seen = bestPerWorkers.get(e.workers);
@@ -198,11 +236,17 @@ export function choose(w: WorkloadStats, c: Capacity): Choice {
     for (const e of [smaller, larger]) {
       if (e) alternatives.push({ workers: e.workers, chunkSize: e.chunkSize, totalMs: e.totalMs, reason: whyWorse(e, best, c.cores) });
     }
-    if (w.cv >= 0.5 && best.chunks > 1) reasons.push(`items vary (cv ${w.cv.toFixed(2)}): chunks kept small so a slow chunk does not hold up the end`);
+    if (best.minChunk < best.chunkSize) {
+      reasons.push(
+        `chunks shrink from ${best.chunkSize} to ${best.minChunk} items as the list runs out, so the last ones end close together${
+          w.cv >= 0.5 ? ` (items vary, cv ${w.cv.toFixed(2)})` : ''
+        }`,
+      );
+    } else if (w.cv >= 0.5 && best.chunks > 1) reasons.push(`items vary (cv ${w.cv.toFixed(2)}): chunks kept small so a slow chunk does not hold up the end`);
     if (best.helpedItems > 0) reasons.push(`the main thread runs ~${best.helpedItems} items itself while workers start`);
     const memCapped = [...bestPerWorkers.values()].find((e) => e.infeasible);
     if (memCapped) reasons.push(`workers capped by memory: ${memCapped.infeasible}`);
-    return { workers: best.workers, chunkSize: best.chunkSize, serialMs, chosen: best, best, alternatives, reasons };
+    return { workers: best.workers, chunkSize: best.chunkSize, minChunk: best.minChunk, serialMs, chosen: best, best, alternatives, reasons };
   }
   for (const [workers, e] of bestPerWorkers) {
     if (workers === best?.workers) continue;
@@ -232,5 +276,5 @@ export function choose(w: WorkloadStats, c: Capacity): Choice {
     const e = all[0];
     if (e?.infeasible) reasons.push(`not enough memory for workers: ${e.infeasible}`);
   }
-  return { workers: 0, chunkSize: w.remaining, serialMs, chosen: undefined, best, alternatives, reasons };
+  return { workers: 0, chunkSize: w.remaining, minChunk: w.remaining, serialMs, chosen: undefined, best, alternatives, reasons };
 }

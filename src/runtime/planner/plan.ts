@@ -1,9 +1,7 @@
 /** A planned map: the decision with its evidence; `run()` executes the rest and records what happened. */
-import { usableCores } from './cgroup.js';
 import { runParallel, runSerial, type ExecOutcome, type ExecState } from './execute.js';
 import { explainPlan, summaryLine } from './explain.js';
 import { recordHistory } from './history.js';
-import { observeWorkerStarts } from './machine.js';
 import type { ParallelFn } from './parallel.js';
 import { mapPool } from './pool.js';
 import { progressBar, ProgressTracker, type ProgressCallback } from './progress.js';
@@ -67,7 +65,7 @@ export class MapPlan<R = unknown> {
     try {
       outcome =
         this.data.mode === 'parallel' && this.fnRef
-          ? await runParallel(state, mapPool(), this.fnRef, this.data.workers, this.data.chunkSize, this.codecItems)
+          ? await runParallel(state, mapPool(), this.fnRef, this.data.workers, this.data.chunkSize, this.codecItems, this.data.minChunk)
           : await runSerial(state);
     } finally {
       bar?.end();
@@ -86,7 +84,6 @@ export class MapPlan<R = unknown> {
     };
     for (const w of outcome.warnings) process.emitWarning(`map '${this.data.label}': ${w}`, 'SluiceMapWarning');
     this.remember(outcome);
-    if (outcome.startMs.length > 0) observeWorkerStarts(this.home, usableCores().usable, outcome.startMs);
     this.options.onRealised?.(this.data);
     return this.state.results as R[];
   }

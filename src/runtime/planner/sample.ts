@@ -52,8 +52,8 @@ export interface SampleOptions {
    * (it is not when the work left cannot pay for a worker anyway). Default: yes.
    */
   readonly measureTransfer?: (itemMs: number, sampled: number) => boolean;
-  /** Called once the first item's time is known (the planner may start workers early). */
-  readonly onFirst?: (ms: number) => void;
+  /** Called once the first item's time is known (the planner may start workers early); true stops the sample there. */
+  readonly onFirst?: (ms: number) => boolean;
   /** Heavy items: stop sampling after two items once the sample took this long (e.g. a worker's start-up); read only then. */
   readonly enoughMs?: () => number;
   /** An item the caller already ran (at index ⌊n/2⌋, the sequence's first), to count as the first sampled. */
@@ -149,10 +149,10 @@ export async function dryRun(
     sampleMs = options.first.ms;
     isAsync = options.first.async;
     quick = n * options.first.ms < options.quickMs;
-    if (!quick) options.onFirst?.(options.first.ms);
+    if (!quick && options.onFirst?.(options.first.ms)) heavy = true;
   }
   // Phase 1: items timed one by one (for the mean, the variability and the memory per call).
-  while (!quick && indices.length < measured) {
+  while (!quick && !heavy && indices.length < measured) {
     const i = nextIndex();
     if (i === undefined) break;
     // Heap growth is tracked from the second item (the first one's includes compilation).
@@ -169,7 +169,10 @@ export async function dryRun(
       heavy = true;
       break;
     }
-    if (indices.length === 1 && !quick) options.onFirst?.(dt);
+    if (indices.length === 1 && !quick && !heavy && options.onFirst?.(dt)) {
+      heavy = true;
+      break;
+    }
   }
   // Phase 2: cheap items run on in timed blocks (one clock read per block, not per item) until the
   // sample is long enough to trust; the later, warmer blocks give the mean.

@@ -59,7 +59,9 @@ export interface MapPlanData {
   readonly items: number;
   readonly mode: 'serial' | 'parallel';
   readonly workers: number;
+  /** The largest chunk; chunks shrink to `minChunk` as the list runs out. */
   readonly chunkSize: number;
+  readonly minChunk: number;
   readonly chunks: number;
   /** Whole-call estimates (dry run included). */
   readonly estimate: { readonly serialMs: number; readonly planMs: number; readonly speedup: number; readonly startMs: number; readonly helpedItems: number };

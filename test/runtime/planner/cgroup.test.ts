@@ -28,11 +28,13 @@ test('core budget: the machine, a pool worker\'s share, or an explicit budget', 
   assert.equal(coreBudget({}, info, idle).cores, 8);
   assert.match(coreBudget({}, info, idle).reason, /8 usable cores \(cgroup quota 8\)/);
   const busy = coreBudget({}, info, { cores: 5.5, windowMs: 3000 });
-  assert.equal(busy.cores, 2.5);
-  assert.match(busy.reason, /; 5\.5 busy with other work \(measured over 3\.0 s\)/);
-  assert.equal(coreBudget({}, info, { cores: 30, windowMs: 3000 }).cores, 1, 'a saturated machine leaves one core');
+  assert.equal(busy.cores, 8);
+  assert.equal(busy.otherBusy, 5.5);
+  assert.match(busy.reason, /; 5\.5 busy with other work \(measured over 3\.0 s\): our threads get a fair share/);
+  assert.equal(coreBudget({}, info, { cores: 0.1, windowMs: 3000 }).otherBusy, 0, 'a little noise is no load');
   const pooled = coreBudget({ SLUICE_POOL_WORKERS: '4' }, info, { cores: 6, windowMs: 1000 });
   assert.equal(pooled.cores, 2);
+  assert.equal(pooled.otherBusy, 0, 'sibling workers are what the share accounts for');
   assert.match(pooled.reason, /one of 4 pool workers sharing 8 usable cores/);
   assert.equal(coreBudget({ SLUICE_POOL_WORKERS: '16' }, info, idle).cores, 1, 'never below one core');
   assert.equal(coreBudget({ SLUICE_POOL_WORKERS: '4', SLUICE_CPU_BUDGET: '3' }, info, idle).cores, 3, 'an explicit budget wins');

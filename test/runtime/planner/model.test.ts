@@ -31,16 +31,26 @@ const machine = (over: Partial<Capacity> = {}): Capacity => ({
 
 test('estimate: start-up, items the main thread runs meanwhile, chunks, and the tail, by hand', () => {
   // One warm and one cold worker on 2 cores: the cold one starts in 100 ms while the main thread
-  // runs 10 items; 90 items remain in 9 chunks of 10 (100 ms each): ⌈9/2⌉ × 100 = 500 ms;
-  // tail = ½ × 100 × (2−1)/2 = 25 ms. Total 100 + 500 + 25.
+  // runs 10 items. Dispatch is free here, so chunks shrink from 10 down to 1 item (4 halvings per
+  // worker: 9 + 2 × 4 = 17 chunks); the 90 items take 90 × 10 / 2 = 450 ms on 2 workers; the
+  // tail is half a last (1-item) chunk: ½ × 10 × (2−1)/2 = 2.5 ms. Total 100 + 450 + 2.5.
   const e = estimate(work(), machine({ warmWorkers: 1 }), 2, 10);
   assert.equal(e.startMs, 100);
   assert.equal(e.helpedItems, 10);
-  assert.equal(e.chunks, 9);
-  assert.equal(e.workerMs, 500);
-  assert.equal(e.cpuMs, 450);
-  assert.equal(e.tailMs, 25);
-  assert.equal(e.totalMs, 625);
+  assert.equal(e.minChunk, 1);
+  assert.equal(e.chunks, 17);
+  assert.equal(e.workerMs, 450);
+  assert.equal(e.tailMs, 2.5);
+  assert.equal(e.totalMs, 552.5);
+});
+
+test('estimate: fixed chunks (no shrinking) keep their discrete end: 5 chunks on 2 workers take 3 chunk times', () => {
+  // Dispatch costs 10 ms, so the smallest worthwhile chunk is 20 × 10 / 100 = 2 items: chunks of 1
+  // cannot shrink. 5 items on 2 workers: (500 + 5 × 10) / 2 + ½ × 110 (the odd one) = 330 ms.
+  const e = estimate(work({ remaining: 5, itemMs: 100 }), machine({ warmWorkers: 2, pipelinedMs: 10 }), 2, 1);
+  assert.equal(e.minChunk, 1);
+  assert.equal(e.chunks, 5);
+  assert.equal(e.workerMs, 330);
 });
 
 test('estimate: when workers start after the work would be done, the main thread does it all', () => {
@@ -52,8 +62,9 @@ test('estimate: when workers start after the work would be done, the main thread
 });
 
 test('estimate: the main thread bottlenecks when sending items costs more than computing them', () => {
+  // 1000 × 0.05 ms of sending, while 2 busy workers share the 2 cores with it (2/3 of a core each).
   const e = estimate(work({ remaining: 1000, itemMs: 0.01, mainPerItemMs: 0.05 }), machine({ warmWorkers: 2 }), 2, 100);
-  assert.equal(e.mainMs, 50);
+  assert.equal(e.mainMs, 75);
   assert.ok(e.totalMs >= 50);
 });
 
@@ -71,19 +82,21 @@ test('choose: serial when the work left is shorter than a worker start', () => {
 test('choose: coarse CPU-bound items on 2 cores use 2 workers and small chunks, about 2× faster', () => {
   const c = choose(work({ remaining: 100, itemMs: 200, cv: 0.05 }), machine({ startMs: 300, roundTripMs: 0.1, pipelinedMs: 0.02 }));
   assert.equal(c.workers, 2);
-  assert.ok(c.chunkSize <= 4, `chunk ${c.chunkSize}`);
+  assert.ok(c.minChunk <= 4, `chunk ${c.chunkSize}→${c.minChunk}`);
   const speedup = c.serialMs / c.chosen!.totalMs;
   assert.ok(speedup > 1.8 && speedup < 2.0, `estimated ${speedup}`);
   assert.equal(c.alternatives[0]!.workers, 0, 'serial is listed as rejected');
 });
 
-test('choose: heterogeneous items get smaller chunks than uniform ones', () => {
-  const uniform = choose(work({ remaining: 10_000, itemMs: 0.5, cv: 0 }), machine({ pipelinedMs: 0.05, roundTripMs: 0.2 }));
-  const mixed = choose(work({ remaining: 10_000, itemMs: 0.5, cv: 3 }), machine({ pipelinedMs: 0.05, roundTripMs: 0.2 }));
+test('choose: heterogeneous items end on smaller chunks than uniform ones', () => {
+  const uniform = choose(work({ remaining: 10_000, itemMs: 0.05, cv: 0 }), machine({ pipelinedMs: 0.05, roundTripMs: 0.2 }));
+  const mixed = choose(work({ remaining: 10_000, itemMs: 0.05, cv: 3 }), machine({ pipelinedMs: 0.05, roundTripMs: 0.2 }));
   assert.equal(uniform.workers, 2);
   assert.equal(mixed.workers, 2);
-  assert.ok(mixed.chunkSize < uniform.chunkSize, `mixed ${mixed.chunkSize} vs uniform ${uniform.chunkSize}`);
-  assert.ok(mixed.reasons.some((r) => /items vary \(cv 3\.00\)/.test(r)));
+  // Dispatch 0.05 ms: a chunk needs 20 × 0.05 / 0.05 = 20 items to keep dispatch under 5%; cv 3 → 20 / 4 = 5.
+  assert.equal(uniform.minChunk, 20);
+  assert.equal(mixed.minChunk, 5);
+  assert.ok(mixed.reasons.some((r) => /chunks shrink from \d+ to 5 items .*\(items vary, cv 3\.00\)/.test(r)), mixed.reasons.join('; '));
 });
 
 test('choose: memory caps the workers', () => {
@@ -99,4 +112,14 @@ test('choose: one core means serial; warm workers make medium work worth splitti
   const warm = choose(work({ remaining: 400, itemMs: 1 }), machine({ startMs: 300, warmWorkers: 2, roundTripMs: 0.1, pipelinedMs: 0.02 }));
   assert.equal(cold.workers, 0);
   assert.equal(warm.workers, 2);
+});
+
+test('choose: on a busy machine workers get a fair share of the cores: still worth it, but less', () => {
+  // 2 cores, 1 busy elsewhere: alone we get a whole core; 2 workers get 2/3 of one each (4/3 in all).
+  const c = choose(work({ remaining: 100, itemMs: 200 }), machine({ startMs: 300, otherBusy: 1 }));
+  assert.equal(c.workers, 2);
+  const speedup = c.serialMs / c.chosen!.totalMs;
+  assert.ok(speedup > 1.2 && speedup < 1.34, `estimated ${speedup}`);
+  // Cold start of 2 workers while the main thread helps: 3 threads at 1/2 core each → 300 / 0.5.
+  assert.equal(c.chosen!.startMs, 600);
 });
