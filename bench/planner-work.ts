@@ -26,10 +26,10 @@ export const spin = parallel('bench.planner.spin', (item: number | Item): number
   return burn(item.iters) + acc;
 });
 
-/** Loop turns per millisecond on this machine (best of a few tries, so load spikes do not skew it). */
+/** Loop turns per millisecond on this machine (best of many tries, so other work's spikes do not skew it). */
 export function calibrate(): number {
   let best = Infinity;
-  for (let k = 0; k < 7; k++) {
+  for (let k = 0; k < 40; k++) {
     const t = performance.now();
     burn(200_000);
     best = Math.min(best, performance.now() - t);

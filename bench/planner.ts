@@ -84,7 +84,8 @@ function grid(n: number, serialMs: number): Config[] {
   for (let workers = 1; workers <= 4; workers++) {
     const max = Math.ceil(n / workers);
     const sizes = new Set<number>([max]);
-    for (let c = 1; c < max; c *= 4) sizes.add(c);
+    // Powers of 4; on long cells (seconds per configuration) only 1, 4 and the even split.
+    for (let c = 1; c < max && (serialMs <= 5000 || c <= 4); c *= 4) sizes.add(c);
     for (const chunk of sizes) {
       if (n / chunk > 20_000) continue; // more messages than any sane plan would send
       // One worker cannot beat serial by more than what the main thread runs while it starts:
@@ -203,7 +204,12 @@ function report(results: readonly CellResult[]): boolean {
     const serial = median(r.serial);
     const planner = median(r.planner);
     const plan = r.plans[r.plans.length - 1]!;
-    const chose = plan === TINY ? 'serial (tiny)' : plan.mode === 'serial' ? 'serial' : `${plan.workers}w×${plan.chunkSize}`;
+    const name = (p: MapPlanData): string =>
+      p === TINY ? 'serial (tiny)' : p.mode === 'serial' ? 'serial' : `${p.workers}w×${p.chunkSize}${p.minChunk < p.chunkSize ? `→${p.minChunk}` : ''}`;
+    // Every choice the planner made over the rounds (it re-plans each time; load can change its mind).
+    const counts = new Map<string, number>();
+    for (const p of r.plans) counts.set(name(p), (counts.get(name(p)) ?? 0) + 1);
+    const chose = [...counts].map(([k, v]) => (counts.size > 1 ? `${k} ×${v}` : k)).join(', ');
     const ofBest = r.best.ms / planner;
     const vsSerial = serial / planner;
     const fails: string[] = [];
