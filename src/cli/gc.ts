@@ -79,6 +79,9 @@ function render(report: GcReport, home: string): string {
   if (blobs.missing.length > 0) {
     lines.push(`        warning: ${blobs.missing.length} referenced blob(s) are missing from the store, e.g. ${blobs.missing[0]}`);
   }
+  if (blobs.truncated.length > 0) {
+    lines.push(`        warning: ${blobs.truncated.length} pack(s) of foreach items are shorter than the items recorded in them, e.g. ${blobs.truncated[0]}`);
+  }
   lines.push(`files:  ${verb} ${files.deleted} (${formatBytes(files.bytesFreed)}): logs, checkpoints and breaker states of deleted runs, abandoned temp files`);
   lines.push(`${report.dryRun ? 'would free' : 'freed'}: ${formatBytes(report.bytesFreed)}`);
   return `${lines.join('\n')}\n`;

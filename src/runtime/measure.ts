@@ -4,6 +4,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { ArtifactStore, TaskStats } from '../store/types.js';
+import { readPointerBytes } from '../store/values.js';
 
 /**
  * Linux keeps the process's peak RSS (VmHWM); writing 5 to clear_refs resets it, so each task in
@@ -57,13 +58,24 @@ export class TaskMeter {
     if (heap > this.peakHeap) this.peakHeap = heap;
   }
 
-  /** Wraps a blob store so reads and writes are counted and timed. */
+  /**
+   * Wraps a blob store so reads and writes are counted and timed. A packed foreach item counts
+   * its own bytes, not its pack's: the pack is read once per process and cached, and a task's
+   * input size should not depend on whether a previous task on the same worker read the pack.
+   */
   wrap(blobs: ArtifactStore): ArtifactStore {
     return {
       kind: blobs.kind,
       get: (digest) => {
         const t = performance.now();
         const bytes = blobs.get(digest);
+        this.loadMs += performance.now() - t;
+        this.bytesRead += bytes.byteLength;
+        return bytes;
+      },
+      readPacked: (pointer) => {
+        const t = performance.now();
+        const bytes = readPointerBytes(blobs, pointer);
         this.loadMs += performance.now() - t;
         this.bytesRead += bytes.byteLength;
         return bytes;

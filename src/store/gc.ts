@@ -8,7 +8,8 @@
  * 2. Delete their metadata (one transaction), logs and the files sources say belong to them.
  * 3. Mark: the blobs referenced by the remaining runs' artifacts (item manifests expanded to their
  *    items), their tasks' foreach item pointers, the sources' roots (checkpoints, later the step
- *    cache and model registry) and `extraRoots`.
+ *    cache and model registry) and `extraRoots`. A packed item marks its pack (its own digest is
+ *    not a blob); a pack shorter than an item recorded in it is reported as truncated.
  * 4. Sweep every unmarked blob whose file is older than the in-flight cutoff: the start of the
  *    oldest running run, or of this collection if none runs (a running task may have written
  *    blobs it has not recorded yet). Temp files abandoned by dead writers go too.
@@ -97,6 +98,8 @@ export interface GcReport {
     readonly bytesKept: number;
     /** Referenced digests that are not in the blob store (damage found while marking). */
     readonly missing: readonly string[];
+    /** Packs shorter than an item recorded inside them (damage found while marking). */
+    readonly truncated: readonly string[];
   };
   /** Logs, checkpoints and other run-owned files of deleted runs, and abandoned temp files. */
   readonly files: { readonly deleted: number; readonly bytesFreed: number };
@@ -303,28 +306,41 @@ function sweepTempFiles(casRoot: string, before: number, dryRun: boolean): { del
   return result;
 }
 
-/** Marks one pointer, expanding item manifests into their items. */
-function markPointer(pointer: BlobPointer, blobs: ArtifactStore, marked: Set<string>, missing: Set<string>): void {
-  if (marked.has(pointer.digest)) return;
-  marked.add(pointer.digest);
+/** What marking found: blobs to keep, referenced blobs not found, and how far into each pack items reach. */
+interface Marks {
+  readonly marked: Set<string>;
+  readonly missing: Set<string>;
+  readonly packEnds: Map<string, number>;
+}
+
+/** Marks one pointer, expanding item manifests into their items; a packed item marks its pack. */
+function markPointer(pointer: BlobPointer, blobs: ArtifactStore, marks: Marks): void {
+  if (pointer.pack !== undefined) {
+    const end = (pointer.offset ?? 0) + pointer.bytes;
+    if (end > (marks.packEnds.get(pointer.pack) ?? 0)) marks.packEnds.set(pointer.pack, end);
+    marks.marked.add(pointer.pack);
+    return;
+  }
+  if (marks.marked.has(pointer.digest)) return;
+  marks.marked.add(pointer.digest);
   if (pointer.codec !== ITEMS_CODEC) return;
   try {
-    for (const item of loadItemPointers(blobs, pointer)) markPointer(item, blobs, marked, missing);
+    for (const item of loadItemPointers(blobs, pointer)) markPointer(item, blobs, marks);
   } catch (error) {
-    if (error instanceof BlobNotFoundError) missing.add(pointer.digest);
+    if (error instanceof BlobNotFoundError) marks.missing.add(pointer.digest);
     else throw error;
   }
 }
 
 /** Marks what the remaining runs reference (step 3, metadata part). */
-function markRuns(db: Database.Database, isDeleted: (runId: string) => boolean, blobs: ArtifactStore, marked: Set<string>, missing: Set<string>): void {
+function markRuns(db: Database.Database, isDeleted: (runId: string) => boolean, blobs: ArtifactStore, marks: Marks): void {
   for (const row of db.prepare('SELECT run_id, digest, codec, bytes FROM artifacts').iterate() as Iterable<BlobPointer & { run_id: string }>) {
-    if (!isDeleted(row.run_id)) markPointer(row, blobs, marked, missing);
+    if (!isDeleted(row.run_id)) markPointer(row, blobs, marks);
   }
   const stacks = db.prepare(`SELECT run_id, foreach_stack FROM tasks WHERE foreach_stack <> '[]'`).iterate() as Iterable<{ run_id: string; foreach_stack: string }>;
   for (const row of stacks) {
     if (isDeleted(row.run_id)) continue;
-    for (const frame of JSON.parse(row.foreach_stack) as FrameRecord[]) if (frame.item) markPointer(frame.item, blobs, marked, missing);
+    for (const frame of JSON.parse(row.foreach_stack) as FrameRecord[]) if (frame.item) markPointer(frame.item, blobs, marks);
   }
 }
 
@@ -385,19 +401,18 @@ export function collectGarbage(options: GcOptions): GcReport {
       // 3. mark
       const blobs = openBlobStore(home);
       const isDeleted = (runId: string): boolean => deleted.has(runId);
-      const marked = new Set<string>();
-      const missing = new Set<string>();
-      markRuns(db, isDeleted, blobs, marked, missing);
-      const markRoot = (root: GcRoot): void =>
-        typeof root === 'string' ? void marked.add(root) : markPointer(root, blobs, marked, missing);
+      const marks: Marks = { marked: new Set(), missing: new Set(), packEnds: new Map() };
+      const { marked, missing } = marks;
+      markRuns(db, isDeleted, blobs, marks);
+      const markRoot = (root: GcRoot): void => (typeof root === 'string' ? void marked.add(root) : markPointer(root, blobs, marks));
       for (const source of options.sources ?? []) for (const root of source.roots({ isDeleted, blobs })) markRoot(root);
       for (const root of options.extraRoots ?? []) markRoot(root);
 
       // 4. sweep
       const sweep = { total: 0, deleted: 0, bytesFreed: 0, spared: 0, bytesKept: 0 };
-      const present = new Set<string>();
+      const present = new Map<string, number>();
       for (const ref of blobs.list()) {
-        present.add(ref.digest);
+        present.set(ref.digest, ref.bytes);
         sweep.total++;
         if (marked.has(ref.digest)) {
           sweep.bytesKept += ref.bytes;
@@ -420,6 +435,7 @@ export function collectGarbage(options: GcOptions): GcReport {
         sweep.bytesFreed += ref.bytes;
       }
       for (const digest of marked) if (!present.has(digest)) missing.add(digest);
+      const truncated = [...marks.packEnds].filter(([pack, end]) => present.has(pack) && present.get(pack)! < end).map(([pack]) => pack);
       const temps = sweepTempFiles(blobs.root, Math.min(inFlightCutoff, startedAt - 3_600_000), dryRun);
       files.deleted += temps.deleted;
       files.bytesFreed += temps.bytes;
@@ -443,6 +459,7 @@ export function collectGarbage(options: GcOptions): GcReport {
           sparedInFlight: sweep.spared,
           bytesKept: sweep.bytesKept,
           missing: [...missing].sort(),
+          truncated: truncated.sort(),
         },
         files,
         bytesFreed: sweep.bytesFreed + files.bytesFreed,

@@ -30,11 +30,21 @@ export interface FrameRecord {
   readonly item?: BlobPointer;
 }
 
-/** A stored value: which blob, and which codec decodes it. */
+/**
+ * A stored value: which bytes, and which codec decodes them. The bytes are the blob `digest`, or,
+ * for a packed foreach item, `bytes` bytes at `offset` inside the blob `pack` (read them with
+ * `readPointerBytes` in values.ts).
+ */
 export interface BlobPointer {
+  /** sha256 of the encoded bytes: the value's identity (resume, the step cache), packed or not. */
   readonly digest: string;
   readonly codec: string;
+  /** Length of the encoded bytes. */
   readonly bytes: number;
+  /** When set, the bytes are not a blob of their own but lie inside this blob (a pack of small items). */
+  readonly pack?: string;
+  /** Where the bytes start inside `pack`. */
+  readonly offset?: number;
 }
 
 /** An error as recorded for a failed task attempt. */
@@ -274,6 +284,12 @@ export interface ArtifactStore {
   /** Returns whether something was deleted. */
   delete(digest: string): boolean;
   list(): Iterable<BlobRef>;
+  /**
+   * Optional, for wrappers: reads a packed pointer's bytes. `readPointerBytes` (values.ts) calls it
+   * when present; otherwise packed reads go to a per-process pack cache that calls `get` only on a
+   * miss. A wrapper that counts reads implements it by calling `readPointerBytes` on the store it wraps.
+   */
+  readPacked?(pointer: BlobPointer): Uint8Array;
 }
 
 /** Which task attempt a log belongs to. */

@@ -164,7 +164,7 @@ void describe('sluice dump', () => {
     assert.equal(result.code, 0);
     assert.match(result.out, new RegExp(`^Task ${wide}/square/7\n {2}status +done \\(attempt 0\\)\n`));
     assert.match(result.out, /\n {2}foreach +square\[5\] of 30, item 5\n/);
-    assert.match(result.out, /\n {2}items +Array\(30\) +2\.2 KiB +start\/1 +\[ 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, \.\.\. 20 more items \]\n/);
+    assert.match(result.out, /\n {2}items +Array\(30\) +4\.3 KiB +start\/1 +\[ 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, \.\.\. 20 more items \]\n/);
     assert.match(result.out, /\n {2}label +string +\d+ B +start\/1 +'squares'\n/);
     assert.match(result.out, /\n {2}sq +number +\d+ B +\(own\) +25\n$/);
   });

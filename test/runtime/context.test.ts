@@ -4,7 +4,7 @@ import { buildContext } from '../../src/runtime/context.js';
 import type { RunInfo } from '../../src/runtime/protocol.js';
 import { openBlobStore } from '../../src/store/home.js';
 import type { ArtifactStore } from '../../src/store/types.js';
-import { loadItemPointers, storeItems, storeValue } from '../../src/store/values.js';
+import { clearPackCache, loadItemPointers, storeItems, storeValue } from '../../src/store/values.js';
 import { tempHome } from '../helpers/run.js';
 
 const run: RunInfo = { flow: 'F', runId: 'r1', user: 'u', tags: [], originRunId: null, home: '', flowFile: '', params: { k: 1 } };
@@ -24,6 +24,7 @@ describe('step context', () => {
     const list = Array.from({ length: 10 }, (_, i) => ({ id: i, payload: 'x'.repeat(1000 + i) }));
     const manifest = storeItems(blobs, list);
     const pointers = loadItemPointers(blobs, manifest);
+    clearPackCache();
     const { store, reads } = spy(blobs);
     const { ctx } = buildContext(
       run,
@@ -40,7 +41,8 @@ describe('step context', () => {
     assert.deepEqual(reads, [], 'nothing is read before the step asks');
     assert.deepEqual(ctx.item, list[3]);
     assert.equal(ctx.index, 3);
-    assert.deepEqual(reads, [pointers[3]!.digest]);
+    // Small items are packed: the task reads its item's pack (once per process), not the manifest.
+    assert.deepEqual(reads, [pointers[3]!.pack ?? pointers[3]!.digest]);
     // The whole list is still available on request, assembled from the items.
     assert.deepEqual(ctx.things, list);
     home.cleanup();

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, statSync, utimesSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, truncateSync, utimesSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -12,7 +12,7 @@ import { chooseRuns, collectGarbage, parseDuration, type GcOptions } from '../..
 import { openBlobStore, openStore, type Store } from '../../src/store/home.js';
 import { newRunId } from '../../src/store/ids.js';
 import type { BlobPointer, RunRecord } from '../../src/store/types.js';
-import { ITEMS_CODEC, loadItemPointers, loadValue, storeItems } from '../../src/store/values.js';
+import { clearPackCache, ITEMS_CODEC, loadItemPointers, loadValue, storeItems } from '../../src/store/values.js';
 import { runFixture, tempHome } from '../helpers/run.js';
 
 const DAY = 86_400_000;
@@ -37,11 +37,11 @@ function age(dir: string, msAgo: number): void {
   }
 }
 
-/** Every blob a run references: artifacts, the items of item manifests, foreach item pointers. */
+/** Every blob a run references: artifacts, the items of item manifests, foreach item pointers (a packed item's blob is its pack). */
 async function referencedBy(store: Store, runId: string): Promise<Set<string>> {
   const digests = new Set<string>();
   const add = (p: BlobPointer): void => {
-    digests.add(p.digest);
+    digests.add(p.pack ?? p.digest);
     if (p.codec === ITEMS_CODEC) for (const item of loadItemPointers(store.blobs, p)) add(item);
   };
   for (const task of await store.meta.listTasks(runId, { limit: 100_000 })) {
@@ -65,6 +65,12 @@ async function loadAll(store: Store, runId: string): Promise<unknown> {
 
 const blobSet = (store: Store): Set<string> => new Set([...store.blobs.list()].map((b) => b.digest));
 
+/** The packs holding a run's foreach items, from its tasks' frames. */
+async function packsOf(store: Store, runId: string): Promise<Set<string>> {
+  const tasks = await store.meta.listTasks(runId, { limit: 100_000 });
+  return new Set(tasks.flatMap((t) => t.foreachStack.flatMap((f) => (f.item?.pack ? [f.item.pack] : []))));
+}
+
 test('gc deletes old runs and their unique blobs; kept runs, shared blobs, checkpoints and extra roots stay', async () => {
   const home = tempHome('sluice-gc-');
   const [run1, run2, run3] = (await makeRuns(home.home, [1, 2, 3])) as [string, string, string];
@@ -78,12 +84,15 @@ test('gc deletes old runs and their unique blobs; kept runs, shared blobs, check
   const extraDigest = store.blobs.put(Buffer.from('kept by a caller')).digest;
   const refs = await Promise.all([run1, run2, run3].map((id) => referencedBy(store, id)));
   const [refs1, refs2, refs3] = refs as [Set<string>, Set<string>, Set<string>];
-  // Each run has 8 blobs of its own (unique array, item manifest, 2 seeded items, 2 shouts, shouts, summary)
-  // and 3 shared with the others (the shared array, the 'common' item and its shout).
-  assert.deepEqual([refs1.size, refs2.size, refs3.size], [11, 11, 11]);
+  // Each run has 7 blobs of its own (unique array, item manifest, the pack of its 3 small items,
+  // 2 shouts, shouts, summary) and 2 shared with the others (the shared array, the 'common' item's shout).
+  assert.deepEqual([refs1.size, refs2.size, refs3.size], [9, 9, 9]);
   const shared = [...refs1].filter((d) => refs3.has(d));
-  assert.equal(shared.length, 3);
-  assert.equal(blobSet(store).size, 3 * 8 + 3 + 2 + 3 + 1);
+  assert.equal(shared.length, 2);
+  const [packs1, packs2, packs3] = await Promise.all([run1, run2, run3].map((id) => packsOf(store, id)));
+  assert.deepEqual([packs1!.size, packs2!.size, packs3!.size], [1, 1, 1]);
+  // 3 runs, 2 checkpoints, the extra list (a pack and its manifest), the extra blob.
+  assert.equal(blobSet(store).size, 3 * 7 + 2 + 2 + 2 + 1);
   assert.ok(existsSync(join(home.home, 'logs', 'GcData', run1)));
   age(join(home.home, 'cas'), 2 * 3_600_000);
   const bytesBefore = [...store.blobs.list()].reduce((n, b) => n + b.bytes, 0);
@@ -99,23 +108,28 @@ test('gc deletes old runs and their unique blobs; kept runs, shared blobs, check
 
   assert.deepEqual(new Set(report.runs.deleted.map((r) => r.runId)), new Set([run1, run2]));
   assert.deepEqual([report.runs.total, report.runs.kept, report.runs.running], [3, 1, 0]);
-  // 2 runs × 8 own blobs + run 1's checkpoint.
-  assert.equal(report.blobs.deleted, 17);
+  // 2 runs × 7 own blobs + run 1's checkpoint.
+  assert.equal(report.blobs.deleted, 15);
   assert.equal(report.blobs.sparedInFlight, 0);
-  assert.deepEqual(report.blobs.missing, []);
+  assert.deepEqual([report.blobs.missing, report.blobs.truncated], [[], []]);
   const after = blobSet(store);
-  assert.equal(after.size, 11 + 1 + 3 + 1);
+  assert.equal(after.size, 9 + 1 + 2 + 1);
+  for (const pack of packs3!) assert.ok(after.has(pack), 'the kept run keeps the pack of its items');
+  for (const pack of [...packs1!, ...packs2!]) assert.ok(!after.has(pack), 'the deleted runs lose theirs');
   for (const digest of [...refs1, ...refs2]) assert.equal(after.has(digest), refs3.has(digest), `blob ${digest}`);
   for (const digest of shared) assert.ok(after.has(digest));
   assert.ok(!after.has(ckpt1.digest));
   assert.ok(after.has(ckpt3.digest));
   assert.ok(after.has(extraList.digest) && after.has(extraDigest));
-  for (const item of loadItemPointers(store.blobs, extraList)) assert.ok(after.has(item.digest), 'items of an extra-root manifest stay');
+  for (const item of loadItemPointers(store.blobs, extraList)) assert.ok(after.has(item.pack ?? item.digest), 'items of an extra-root manifest stay');
   assert.equal(report.blobs.bytesFreed + report.blobs.bytesKept, bytesBefore);
   assert.equal(report.blobs.bytesKept, [...store.blobs.list()].reduce((n, b) => n + b.bytes, 0));
 
   // The kept run loads everything; the deleted ones are gone from metadata, logs, checkpoints, breakers.
   assert.equal(await loadAll(store, run3), 'SEED-3-A!,SEED-3-B!,COMMON:3');
+  clearPackCache();
+  const items = (await store.meta.listTasks(run3)).filter((t) => t.step === 'each').map((t) => loadValue(store.blobs, t.foreachStack[0]!.item!));
+  assert.deepEqual(items, ['seed-3-a', 'seed-3-b', 'common'], 'each kept split task still loads its own item');
   assert.deepEqual(
     checkpointStore({ home: home.home, blobs: store.blobs, flow: 'GcData', runId: run3, step: 'each', taskId: 2 }).load(),
     { run: 3 },
@@ -163,7 +177,7 @@ test('a dry run deletes nothing and reports exactly what the real run then delet
   const dry = collectGarbage({ ...options, dryRun: true });
   assert.equal(dry.dryRun, true);
   assert.deepEqual(dry.runs.deleted.map((r) => r.runId), [run1]);
-  assert.equal(dry.blobs.deleted, 8);
+  assert.equal(dry.blobs.deleted, 7);
   assert.deepEqual(snapshot(home.home), before);
   assert.deepEqual((await store.meta.listRuns()).map((r) => r.runId), runsBefore);
   assert.equal(await loadAll(store, run1), 'SEED-1-A!,SEED-1-B!,COMMON:1');
@@ -174,6 +188,27 @@ test('a dry run deletes nothing and reports exactly what the real run then delet
     { runs: dry.runs.deleted, blobs: dry.blobs.deleted, bytes: dry.bytesFreed, files: dry.files },
   );
   assert.deepEqual((await store.meta.listRuns()).map((r) => r.runId), [run2]);
+  await store.close();
+  home.cleanup();
+});
+
+test('a pack shorter than the items recorded in it is reported as truncated, a missing pack as missing', async () => {
+  const home = tempHome('sluice-gc-');
+  const [run] = (await makeRuns(home.home, [1])) as [string];
+  const store = openStore(home.home);
+  const [pack] = [...(await packsOf(store, run))] as [string];
+  const path = openBlobStore(home.home).pathOf(pack);
+  truncateSync(path, statSync(path).size - 1);
+
+  const report = collectGarbage({ home: home.home });
+  assert.deepEqual([report.blobs.truncated, report.blobs.missing, report.blobs.deleted], [[pack], [], 0]);
+  const text = await gcCli(home.home, ['--dry-run']);
+  assert.match(text.out, new RegExp(`warning: 1 pack\\(s\\) of foreach items are shorter than the items recorded in them, e.g. ${pack}`));
+
+  store.blobs.delete(pack);
+  const gone = collectGarbage({ home: home.home });
+  // The pack is what is missing: packed items have no blobs of their own to miss.
+  assert.deepEqual([gone.blobs.truncated, gone.blobs.missing], [[], [pack]]);
   await store.close();
   home.cleanup();
 });
@@ -217,7 +252,7 @@ test('while a run is in progress: its record stays, and unrecorded blobs newer t
   assert.equal(report.cutoffRun, running.runId);
   assert.equal(report.inFlightCutoff, running.createdAt - 5_000);
   assert.equal(report.blobs.sparedInFlight, 1);
-  assert.equal(report.blobs.deleted, 11 + 1);
+  assert.equal(report.blobs.deleted, 9 + 1);
   assert.equal(store.blobs.has(inFlight), true);
   assert.equal(store.blobs.has(stale), false);
   assert.equal((await store.meta.getRun(running.runId))?.status, 'running');
@@ -301,7 +336,7 @@ test('sluice gc: dry run then real run, as text and JSON; usage errors', async (
   assert.equal(lines[0], `gc of ${home.home} (dry run: nothing was deleted)`);
   assert.equal(lines[1], 'runs:   2 in the store; would delete 1, kept 1 (0 running)');
   assert.match(lines[3]!, new RegExp(`^ +GcData/${run1} +succeeded +\\d{4}-`));
-  assert.match(dry.out, /blobs: {2}19 in the store, 11 referenced; would delete 8 \(.*\), kept/);
+  assert.match(dry.out, /blobs: {2}16 in the store, 9 referenced; would delete 7 \(.*\), kept/);
   assert.match(dry.out, /would free: /);
 
   const real = await gcCli(home.home, ['--keep-last', '1', '--older-than', '0s', '--json']);
@@ -309,7 +344,7 @@ test('sluice gc: dry run then real run, as text and JSON; usage errors', async (
   const report = JSON.parse(real.out) as { dryRun: boolean; runs: { deleted: { runId: string }[] }; blobs: { deleted: number } };
   assert.equal(report.dryRun, false);
   assert.deepEqual(report.runs.deleted.map((r) => r.runId), [run1]);
-  assert.equal(report.blobs.deleted, 8);
+  assert.equal(report.blobs.deleted, 7);
   const store = openStore(home.home);
   assert.equal(await loadAll(store, run2), 'SEED-2-A!,SEED-2-B!,COMMON:2');
   await store.close();
