@@ -61,10 +61,11 @@ export function storeItems(blobs: ArtifactStore, list: readonly unknown[]): Stor
     used = 0;
     buffer = undefined; // a fresh one per pack: a store may keep what it was given
   };
-  list.forEach((item, index) => {
+  // A plain loop, not forEach: holes of a sparse list are stored as undefined items, not skipped.
+  for (let index = 0; index < list.length; index++) {
     let encoded;
     try {
-      encoded = encodeValue(item);
+      encoded = encodeValue(list[index]);
     } catch (error) {
       if (error instanceof CodecError) throw new CodecError(`item ${index}: ${error.message}`);
       throw error;
@@ -73,7 +74,7 @@ export function storeItems(blobs: ArtifactStore, list: readonly unknown[]): Stor
     if (bytes > PACK_ITEM_MAX_BYTES) {
       const ref = blobs.put(encoded.chunks);
       entries[index] = [ref.digest, encoded.codec, ref.bytes];
-      return;
+      continue;
     }
     if (used + bytes > PACK_MAX_BYTES) flush();
     buffer ??= Buffer.allocUnsafeSlow(PACK_MAX_BYTES);
@@ -85,7 +86,7 @@ export function storeItems(blobs: ArtifactStore, list: readonly unknown[]): Stor
       used += chunk.byteLength;
     }
     members.push({ index, digest: hash.digest('hex'), codec: encoded.codec, bytes, offset });
-  });
+  }
   flush();
   const manifest = Buffer.from(JSON.stringify(entries), 'utf8');
   const ref = blobs.put(manifest);

@@ -115,6 +115,8 @@ void describe('item manifests with packed items', () => {
       assert.deepEqual(alone, { digest: identity('solo').digest, codec: 'v8', bytes: identity('solo').bytes });
       assert.equal(blobs.has(alone.digest), true);
       assert.deepEqual(loadItemPointers(blobs, storeItems(blobs, [])), []);
+      // eslint-disable-next-line no-sparse-arrays
+      assert.deepEqual(loadValue(blobs, storeItems(blobs, [1, , 3])), [1, undefined, 3], 'a hole in a sparse list is an undefined item');
     }),
   );
 
