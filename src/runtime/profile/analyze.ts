@@ -72,30 +72,24 @@ export function criticalPath(tasks: readonly TaskRecord[]): { totalMs: number; s
   const finish = new Map<number, number>();
   const via = new Map<number, number | undefined>();
   const ordered = [...tasks].sort((a, b) => a.taskId - b.taskId);
-  const visit = (t: TaskRecord): number => {
-    const known = finish.get(t.taskId);
-    if (known !== undefined) return known;
-    finish.set(t.taskId, 0); // guards against a malformed cycle
+  // Task ids are assigned as tasks are created, after their parents finished: parents come first
+  // in id order, so one pass suffices (no recursion, whatever the run's depth).
+  let endId: number | undefined;
+  let totalMs = 0;
+  for (const t of ordered) {
     let best = 0;
     let from: number | undefined;
     for (const p of t.parentTaskIds) {
-      const parent = byId.get(p);
-      if (!parent) continue;
-      const f = visit(parent);
+      const f = finish.get(p);
+      if (f === undefined) continue;
       if (f > best || from === undefined) {
         best = f;
         from = p;
       }
     }
-    const total = best + taskMs(t);
-    finish.set(t.taskId, total);
+    const f = best + taskMs(t);
+    finish.set(t.taskId, f);
     via.set(t.taskId, from);
-    return total;
-  };
-  let endId: number | undefined;
-  let totalMs = 0;
-  for (const t of ordered) {
-    const f = visit(t);
     if (endId === undefined || f >= totalMs) {
       totalMs = f;
       endId = t.taskId;
@@ -104,14 +98,16 @@ export function criticalPath(tasks: readonly TaskRecord[]): { totalMs: number; s
   const chain: TaskRecord[] = [];
   for (let id = endId; id !== undefined; id = via.get(id)) chain.push(byId.get(id)!);
   chain.reverse();
-  const segments: CriticalSegment[] = [];
+  const segments: { step: string; taskIds: number[]; ms: number }[] = [];
   const perStep = new Map<string, number>();
   for (const t of chain) {
     const ms = taskMs(t);
     perStep.set(t.step, (perStep.get(t.step) ?? 0) + ms);
     const last = segments[segments.length - 1];
-    if (last && last.step === t.step) segments[segments.length - 1] = { step: t.step, taskIds: [...last.taskIds, t.taskId], ms: last.ms + ms };
-    else segments.push({ step: t.step, taskIds: [t.taskId], ms });
+    if (last && last.step === t.step) {
+      last.taskIds.push(t.taskId);
+      last.ms += ms;
+    } else segments.push({ step: t.step, taskIds: [t.taskId], ms });
   }
   return { totalMs, segments, perStep };
 }
