@@ -85,6 +85,7 @@ export function createProgress(mode: ProgressMode, write: (text: string) => void
       runFinished: (info) => emit({ event: 'run-finished', ...info }),
       taskRetry: (t) => emit({ event: 'task-retry', ...t }),
       warning: (message) => emit({ event: 'warning', message }),
+      info: (message) => emit({ event: 'info', message }),
     };
   }
 
@@ -132,6 +133,12 @@ export function createProgress(mode: ProgressMode, write: (text: string) => void
     warning(message) {
       clearStatus();
       writeErr(`warning: ${message}\n`);
+    },
+    info(message) {
+      if (mode === 'quiet') return;
+      clearStatus();
+      write(`${message}\n`);
+      if (mode === 'tty') draw();
     },
     stray(workerId, stream, text) {
       if (mode === 'quiet') return;

@@ -14,6 +14,7 @@ const WITH_KEYS: Readonly<Record<string, readonly string[]>> = {
   cache: [],
   cacheKey: [],
   onFailure: [],
+  batch: [],
 };
 
 /** A `--with` value that cannot be used. */
@@ -30,7 +31,7 @@ function parseScalar(raw: string): string | number | boolean {
 
 /**
  * Parses `--with` specs: `retry:times=3,backoff=exponential`, `timeout:seconds=60`, `cache`,
- * `concurrency=4`, `onFailure=continue`.
+ * `concurrency=4`, `onFailure=continue`, `batch=auto`.
  */
 export function parseWithOptions(specs: readonly string[]): Partial<StepOptions> {
   const out: Record<string, unknown> = {};
@@ -62,7 +63,7 @@ export function effectiveOptions(def: StepDefinition, defaults: Partial<StepOpti
   const merged: Record<string, unknown> = { ...def.options };
   for (const [key, value] of Object.entries(defaults)) {
     if (merged[key] !== undefined) continue;
-    if (key === 'onFailure' && def.kind !== 'foreach') continue;
+    if ((key === 'onFailure' || key === 'batch') && def.kind !== 'foreach') continue;
     if (key === 'catch' && value && typeof value === 'object' && 'as' in value) {
       merged[key] = value;
       continue;
@@ -120,6 +121,13 @@ export function optionProblems(def: StepDefinition, options: StepOptions = def.o
       problems.push(`${at}: onFailure must be 'fail' or 'continue', got ${JSON.stringify(options.onFailure)}`);
     } else if (def.kind !== 'foreach' && options.onFailure === 'continue') {
       problems.push(`${at}: onFailure 'continue' applies to foreach steps (it decides what a failed item does to the run)`);
+    }
+  }
+  if (options.batch !== undefined) {
+    if (options.batch !== 'auto' && !(typeof options.batch === 'number' && Number.isInteger(options.batch) && options.batch >= 1)) {
+      problems.push(`${at}: batch must be 'auto' or a positive integer (items per dispatch), got ${JSON.stringify(options.batch)}`);
+    } else if (def.kind !== 'foreach') {
+      problems.push(`${at}: batch applies to foreach steps (it groups their items per dispatch to a worker)`);
     }
   }
   return problems;

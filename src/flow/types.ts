@@ -188,6 +188,13 @@ export interface StepOptions {
    * items in the run's dead-letter list and the join receives the successes plus `failures`.
    */
   readonly onFailure?: 'fail' | 'continue';
+  /**
+   * Foreach steps: how many items a worker runs per dispatch. Each item stays its own task (its
+   * own record, outputs, logs, retries and resume identity); a batch only saves the round trip to
+   * a worker per item. `'auto'` times the first items and sizes batches with the planner (see
+   * docs/planner.md); a number fixes the size. Default 1.
+   */
+  readonly batch?: 'auto' | number;
 }
 
 export interface ForeachOptions<K extends string = string> extends StepOptions {

@@ -11,29 +11,16 @@ import type { StepOptions } from '../flow/types.js';
 import type { ArtifactStore, AttemptRecord, ErrorRecord, LogStore, MetadataStore, TaskRecord, TaskStats, WriteOp } from '../store/types.js';
 import { storeValue, type StoredValue } from '../store/values.js';
 import { Admission, type Capacity } from './admission.js';
+import { Batcher } from './batching.js';
 import { cacheKey, CacheLookup, fullKey } from './cache.js';
 import type { RunObserver, TaskFailureReport } from './observer.js';
-import type { ArtifactMap, Executor, RunInfo, TaskOutcome, TaskRecordEvent } from './protocol.js';
+import type { ArtifactMap, Executor, RunInfo, TaskOutcome, TaskRecordEvent, TaskSpec } from './protocol.js';
 import { recordsToOps } from './records.js';
 import { identityBase, type Clone, type ResumePlan } from './resume.js';
 import { GraphWalker, TransitionError, type PlannedTask } from './scheduler.js';
+import { WriteQueue } from './write-queue.js';
+import { failureReport, taskRecord, type LiveTask } from './live-task.js';
 
-interface LiveTask {
-  readonly plan: PlannedTask;
-  readonly options: StepOptions;
-  readonly queuedAt: number;
-  readonly identity: string;
-  readonly key: string;
-  attempt: number;
-  attempts: AttemptRecord[];
-  startedAt: number | null;
-  workerId: string | null;
-  /** Why the coordinator killed the attempt (timeout, memory), replacing the executor's error. */
-  killed: ErrorRecord | undefined;
-  timers: NodeJS.Timeout[];
-  /** A caught failure is not a result to reuse. */
-  uncacheable?: boolean;
-}
 
 export interface CoordinatorDeps {
   readonly run: RunInfo;
@@ -50,6 +37,8 @@ export interface CoordinatorDeps {
   /** Steps whose tasks may be served from the step cache (`cache: true` or `--cache`). */
   readonly cached: (step: string) => boolean;
   readonly resume?: ResumePlan;
+  /** Workers the executor runs side by side (sizes `batch: 'auto'`); default 1. */
+  readonly workers?: number;
 }
 
 export interface CoordinatorResult {
@@ -64,8 +53,6 @@ export interface CoordinatorResult {
   readonly peakConcurrency: number;
 }
 
-const FLUSH_INTERVAL_MS = 50;
-const FLUSH_MAX_OPS = 2000;
 const HEARTBEAT_MS = 5000;
 const MEMORY_POLL_MS = 200;
 
@@ -79,10 +66,8 @@ export class Coordinator {
   private readonly deadLetters: TaskFailureReport[] = [];
   private readonly fullKeys = new Map<number, string>();
   private readonly occurrences = new Map<string, number>();
-  private ops: WriteOp[] = [];
-  private writing: Promise<void> = Promise.resolve();
-  private flushTimer: NodeJS.Timeout | undefined;
-  private writeError: Error | undefined;
+  /** A metadata write failure is fatal: stop scheduling and surface it. */
+  private readonly writes: WriteQueue;
   private stopping = false;
   private interrupted: string | undefined;
   private endDone = false;
@@ -92,8 +77,15 @@ export class Coordinator {
   /** Tasks between creation and dispatch that are resolving a clone, or waiting out a retry delay. */
   private inFlight = 0;
   private finish!: () => void;
+  private readonly batcher: Batcher;
 
   constructor(private readonly deps: CoordinatorDeps) {
+    this.writes = new WriteQueue(deps.meta, () => (this.stopping = true));
+    this.batcher = new Batcher(deps.workers ?? 1, (decision) => {
+      const { explanation, ...data } = decision;
+      this.event('batch-plan', { ...data, explanation });
+      this.deps.observer.info?.(explanation);
+    });
     this.walker = new GraphWalker(deps.graph, deps.blobs);
     this.admission = new Admission(deps.capacity);
     this.lookup = new CacheLookup(deps.meta, deps.run.params);
@@ -114,8 +106,8 @@ export class Coordinator {
       clearInterval(heartbeat);
       clearInterval(memory);
     }
-    await this.flush();
-    if (this.writeError) throw this.writeError;
+    await this.writes.flush();
+    if (this.writes.error) throw this.writes.error;
     const status = this.failures.length === 0 && this.endDone ? 'succeeded' : 'failed';
     if (status === 'failed' && this.failures.length === 0) {
       this.failures.push({
@@ -237,8 +229,9 @@ export class Coordinator {
       for (let i = 0; i < this.ready.length && this.deps.executor.idle() > 0; ) {
         const task = this.ready[i]!;
         if (this.admission.fits(task.plan.step, task.options)) {
-          this.ready.splice(i, 1);
-          this.dispatch(task);
+          const group = this.takeGroup(i);
+          if (group.length > 1) this.dispatchBatch(group);
+          else this.dispatch(task);
         } else i++;
       }
     }
@@ -246,15 +239,68 @@ export class Coordinator {
     if (idle && (this.ready.length === 0 || this.stopping)) this.finish();
   }
 
+  /** Removes and returns the ready task at `i`, with more of its step when the step is batched. */
+  private takeGroup(i: number): LiveTask[] {
+    const lead = this.ready[i]!;
+    if (!this.deps.executor.submitBatch || !Batcher.applies(lead.options)) return this.ready.splice(i, 1);
+    const step = lead.plan.step;
+    // Count waiting tasks of the step only as far as the size could depend on it.
+    const cap = typeof lead.options.batch === 'number' ? lead.options.batch : (this.batcher.decision(step)?.batchSize ?? 1) * (this.deps.workers ?? 1);
+    const picked: number[] = [];
+    for (let j = i; j < this.ready.length && picked.length <= cap; j++) if (this.ready[j]!.plan.step === step) picked.push(j);
+    const size = this.batcher.size(step, lead.options, picked.length);
+    const chosen = picked.slice(0, size);
+    // Tasks of a foreach are queued together: usually one contiguous run.
+    if (chosen[chosen.length - 1] === i + chosen.length - 1) return this.ready.splice(i, chosen.length);
+    const group = chosen.map((j) => this.ready[j]!);
+    for (let k = chosen.length - 1; k >= 0; k--) this.ready.splice(chosen[k]!, 1);
+    return group;
+  }
+
   private dispatch(task: LiveTask): void {
     const { plan, options } = task;
-    task.startedAt = Date.now();
     task.killed = undefined;
     this.running.set(plan.taskId, task);
     const gpus = this.admission.acquire(plan.taskId, plan.step, options);
+    task.dispatchedAt = this.batcher.probing(plan.step, options) ? performance.now() : undefined;
+    task.startedAt = null;
+    const { executor } = this.deps;
+    // With submitBatch the attempt (and its time limit) begins when the worker takes it, not while a worker starts.
+    if (executor.submitBatch) this.settle(task, executor.submitBatch([this.spec(task, gpus)], () => this.started(task))[0]!);
+    else {
+      this.started(task);
+      this.settle(task, executor.submit(this.spec(task, gpus)));
+    }
+  }
+
+  /** Several tasks of one step to one worker, run one after another. */
+  private dispatchBatch(tasks: readonly LiveTask[]): void {
+    const lead = tasks[0]!;
+    const gpus = this.admission.acquire(lead.plan.taskId, lead.plan.step, lead.options);
+    const batch = { lead: lead.plan.taskId, left: tasks.length };
+    for (const task of tasks) {
+      task.killed = undefined;
+      task.batch = batch;
+      task.dispatchedAt = undefined;
+      task.startedAt = null;
+      this.running.set(task.plan.taskId, task);
+    }
+    this.event('task-batch', { step: lead.plan.step, taskIds: tasks.map((t) => t.plan.taskId) });
+    const byId = new Map(tasks.map((t) => [t.plan.taskId, t]));
+    const submitted = this.deps.executor.submitBatch!(
+      tasks.map((t) => this.spec(t, gpus)),
+      (taskId) => {
+        const task = byId.get(taskId);
+        if (task && this.running.has(taskId)) this.started(task);
+      },
+    );
+    submitted.forEach((promise, k) => this.settle(tasks[k]!, promise));
+  }
+
+  private spec(task: LiveTask, gpus: readonly string[]): TaskSpec {
+    const { plan, options } = task;
     const env = { ...(options.env ?? {}), ...(options.resources?.gpu ? { CUDA_VISIBLE_DEVICES: gpus.join(',') } : {}) };
-    this.deps.observer.taskStarted?.({ step: plan.step, taskId: plan.taskId, stack: plan.stack, attempt: task.attempt });
-    const submitted = this.deps.executor.submit({
+    return {
       step: plan.step,
       taskId: plan.taskId,
       attempt: task.attempt,
@@ -264,7 +310,14 @@ export class Coordinator {
       joinFailures: plan.joinFailures,
       env: Object.keys(env).length > 0 ? env : undefined,
       checkpointFallback: this.checkpointFallback(task),
-    });
+    };
+  }
+
+  /** The attempt begins: reported, recorded as running, and its time limit starts. */
+  private started(task: LiveTask): void {
+    const { plan, options } = task;
+    task.startedAt = Date.now();
+    this.deps.observer.taskStarted?.({ step: plan.step, taskId: plan.taskId, stack: plan.stack, attempt: task.attempt });
     if (options.timeout) {
       const seconds = options.timeout.seconds;
       task.timers.push(
@@ -272,6 +325,9 @@ export class Coordinator {
       );
     }
     this.queue({ op: 'task', write: { task: this.record(task, 'running', null) } });
+  }
+
+  private settle(task: LiveTask, submitted: Promise<TaskOutcome & { workerId: string }>): void {
     submitted.then(
       (outcome) => this.completed(task, outcome),
       (error: Error) =>
@@ -316,9 +372,25 @@ export class Coordinator {
     for (const timer of task.timers) clearTimeout(timer);
     task.timers = [];
     this.running.delete(plan.taskId);
-    this.admission.release(plan.taskId);
+    if (!task.batch) this.admission.release(plan.taskId);
+    else if (--task.batch.left === 0) this.admission.release(task.batch.lead);
+    task.batch = undefined;
+    if (!outcome.ok && outcome.notStarted) {
+      // Its batch was cut short before it began: no attempt was made; it waits for another dispatch.
+      task.startedAt = null;
+      this.ready.unshift(task);
+      this.pump();
+      return;
+    }
+    // Ended without the executor saying it began (its worker failed to start): report the start now.
+    if (task.startedAt === null) this.deps.observer.taskStarted?.({ step: plan.step, taskId: plan.taskId, stack: plan.stack, attempt: task.attempt });
     task.workerId = outcome.workerId;
     task.startedAt = outcome.startedAt;
+    if (task.dispatchedAt !== undefined) {
+      const itemMs = outcome.stats?.wallMs ?? outcome.endedAt - outcome.startedAt;
+      this.batcher.observe(plan.step, task.options, itemMs, performance.now() - task.dispatchedAt, this.waitingOf(plan.step));
+      task.dispatchedAt = undefined;
+    }
     if (outcome.ok) this.succeed(task, outcome);
     else {
       const error: ErrorRecord = this.interrupted
@@ -327,6 +399,13 @@ export class Coordinator {
       this.fail(task, { ...outcome, error });
     }
     this.pump();
+  }
+
+  /** Ready tasks of a step (only asked while a step is timing its first items). */
+  private waitingOf(step: string): number {
+    let n = 0;
+    for (const t of this.ready) if (t.plan.step === step) n++;
+    return n;
   }
 
   private succeed(task: LiveTask, outcome: Extract<TaskOutcome, { ok: true }>, originPathspec: string | null = null): void {
@@ -411,8 +490,9 @@ export class Coordinator {
     }
     this.failures.push(report);
     this.deps.observer.taskFinished?.({ step: plan.step, taskId: plan.taskId, ok: false, durationMs: outcome.endedAt - outcome.startedAt, failure: report });
-    // Fail fast: start nothing new; tasks already running finish and are recorded.
+    // Fail fast: start nothing new (batched tasks not yet begun included); tasks already running finish and are recorded.
     this.stopping = true;
+    this.deps.executor.cancelPending?.();
   }
 
   private succeedCaught(task: LiveTask, outcome: Extract<TaskOutcome, { ok: false }>, stored: StoredValue): void {
@@ -424,44 +504,11 @@ export class Coordinator {
   }
 
   private failureReport(task: LiveTask, error: ErrorRecord): TaskFailureReport {
-    const { plan } = task;
-    const key = { flow: this.deps.run.flow, runId: this.deps.run.runId, step: plan.step, taskId: plan.taskId, attempt: task.attempt };
-    const tail = (stream: 'stdout' | 'stderr'): string => this.deps.logs.read(key, stream).split('\n').slice(-11).join('\n').trim();
-    const logTail = [tail('stdout'), tail('stderr')].filter(Boolean).join('\n');
-    const frame = [...plan.stack].reverse().find((f) => f.kind === 'foreach');
-    return {
-      step: plan.step,
-      taskId: plan.taskId,
-      pathspec: `${this.deps.run.flow}/${this.deps.run.runId}/${plan.step}/${plan.taskId}`,
-      error,
-      item: frame ? { step: frame.step, index: frame.index, count: frame.count } : undefined,
-      logTail,
-      attempts: task.attempt + 1,
-    };
+    return failureReport(this.deps.run, this.deps.logs, task, error);
   }
 
   private record(task: LiveTask, status: TaskRecord['status'], error: ErrorRecord | null, endedAt: number | null = null, stats: TaskStats | null = null): TaskRecord {
-    const { plan } = task;
-    return {
-      flow: this.deps.run.flow,
-      runId: this.deps.run.runId,
-      step: plan.step,
-      taskId: plan.taskId,
-      status,
-      attempt: task.attempt,
-      parentTaskIds: plan.parents,
-      foreachStack: [...plan.stack],
-      workerId: task.workerId,
-      queuedAt: task.queuedAt,
-      startedAt: status === 'pending' && task.attempts.length === 0 ? null : task.startedAt,
-      endedAt,
-      error,
-      originPathspec: null,
-      stats,
-      attempts: task.attempts.length > 0 ? [...task.attempts] : null,
-      cacheKey: task.uncacheable ? null : task.key,
-      reads: null,
-    };
+    return taskRecord(this.deps.run, task, status, error, endedAt, stats);
   }
 
   private event(kind: string, payload: Record<string, unknown>): void {
@@ -469,28 +516,6 @@ export class Coordinator {
   }
 
   private queue(op: WriteOp): void {
-    this.ops.push(op);
-    if (this.ops.length >= FLUSH_MAX_OPS) void this.flush();
-    else if (!this.flushTimer) this.flushTimer = setTimeout(() => void this.flush(), FLUSH_INTERVAL_MS);
-  }
-
-  /** Writes everything queued so far, in order, one transaction per batch. */
-  flush(): Promise<void> {
-    if (this.flushTimer) {
-      clearTimeout(this.flushTimer);
-      this.flushTimer = undefined;
-    }
-    const batch = this.ops;
-    this.ops = [];
-    if (batch.length > 0) {
-      this.writing = this.writing.then(() =>
-        this.deps.meta.write(batch).catch((error: Error) => {
-          // A metadata write failure is fatal: stop scheduling and surface it.
-          this.writeError ??= error;
-          this.stopping = true;
-        }),
-      );
-    }
-    return this.writing;
+    this.writes.push(op);
   }
 }

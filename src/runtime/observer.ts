@@ -59,6 +59,8 @@ export interface RunObserver {
   /** Output a worker wrote outside any task. */
   stray?(workerId: string, stream: 'stdout' | 'stderr', text: string): void;
   runFinished?(info: RunFinishedInfo): void;
+  /** A decision the runtime took that users may want to see (e.g. a foreach's batch size and why). */
+  info?(message: string): void;
   /** Something went wrong that doesn't fail the run (e.g. a dropped task record). */
   warning?(message: string): void;
 }

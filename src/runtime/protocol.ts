@@ -72,6 +72,8 @@ export interface TaskFailure {
   readonly stats?: TaskStats;
   /** For errors thrown by step code: whether the step's retryOn accepts it (decided where the error lives). */
   readonly retryable?: boolean;
+  /** A batched task that never started (its batch was cancelled or its worker died first): not an attempt. */
+  readonly notStarted?: boolean;
 }
 
 /**
@@ -102,6 +104,15 @@ export interface Executor {
   idle(): number;
   /** Runs one task attempt; the promise never rejects (failures are outcomes). */
   submit(spec: TaskSpec): Promise<TaskOutcome & { readonly workerId: string }>;
+  /**
+   * Runs several task attempts one after another on one worker (one dispatch, one idle slot):
+   * one promise per spec, each settled as soon as its task ends. `onStart` is called when each
+   * task begins. Tasks that never begin settle with `notStarted`. Optional: executors without it
+   * get tasks one by one.
+   */
+  submitBatch?(specs: readonly TaskSpec[], onStart: (taskId: number) => void): Promise<TaskOutcome & { readonly workerId: string }>[];
+  /** Batched tasks not yet begun settle as `notStarted` instead of running (fail-fast, interrupts). */
+  cancelPending?(): void;
   close(): Promise<void>;
   /** Stops running tasks now (their attempts fail as interrupted); optional for executors that can't. */
   interrupt?(): void;
@@ -114,7 +125,9 @@ export interface Executor {
 /** Messages from the coordinator to a pool worker. */
 export type ToWorker =
   | { readonly type: 'init'; readonly run: RunInfo }
-  | { readonly type: 'task'; readonly spec: TaskSpec };
+  | { readonly type: 'task'; readonly spec: TaskSpec }
+  | { readonly type: 'batch'; readonly specs: readonly TaskSpec[] }
+  | { readonly type: 'cancel'; readonly taskIds: readonly number[] };
 
 /** Messages from a pool worker to the coordinator. */
 export type FromWorker =
@@ -122,7 +135,8 @@ export type FromWorker =
   | { readonly type: 'init-error'; readonly error: ErrorRecord }
   | { readonly type: 'log'; readonly chunk: TaskLogChunk }
   | { readonly type: 'records'; readonly taskId: number; readonly attempt: number; readonly records: readonly TaskRecordEvent[] }
-  | { readonly type: 'result'; readonly taskId: number; readonly outcome: TaskOutcome };
+  /** `next`: in a batch, the task that began right after this one. */
+  | { readonly type: 'result'; readonly taskId: number; readonly outcome: TaskOutcome; readonly next?: number };
 
 export function toErrorRecord(error: unknown, kind: ErrorRecord['kind'] = 'user'): ErrorRecord {
   if (error instanceof Error) {

@@ -224,6 +224,7 @@ async function execute(options: RunFlowOptions, resume: { origin: RunRecord; fro
       codeDigests,
       cached: (step) => options.cache === true || stepOptions.get(step)?.cache === true,
       resume: resumePlan,
+      workers: kind === 'inline' ? 1 : workers,
     });
     const active = coordinator;
     const onAbort = (): void => active.interrupt(String(options.signal?.reason ?? 'aborted'));

@@ -22,14 +22,28 @@ export interface PoolOptions {
 
 type Settled = TaskOutcome & { workerId: string };
 
+interface Assigned {
+  readonly spec: TaskSpec;
+  readonly resolve: (outcome: Settled) => void;
+  readonly onStart?: (taskId: number) => void;
+}
+
 interface Worker {
   readonly id: string;
   readonly child: ChildProcess;
   ready: Promise<void>;
-  task: { spec: TaskSpec; resolve: (outcome: Settled) => void } | undefined;
+  /** The task running now. */
+  task: Assigned | undefined;
+  /** Tasks of the same batch waiting behind it, in order. */
+  queued: Assigned[];
   exited: boolean;
   /** Tail of what the process wrote to stderr outside tasks (V8 prints heap exhaustion there). */
   strayErr: string;
+}
+
+function notStarted(workerId: string, why: string): Settled {
+  const now = Date.now();
+  return { ok: false, error: { type: 'NotStarted', message: `not started: ${why}`, kind: 'system' }, startedAt: now, endedAt: now, notStarted: true, workerId };
 }
 
 /** The worker entry: .ts when running from source (tests), .js from dist. */
@@ -83,6 +97,7 @@ export class PoolExecutor implements Executor {
         readyReject = rej;
       }),
       task: undefined,
+      queued: [],
       exited: false,
       strayErr: '',
     };
@@ -108,9 +123,19 @@ export class PoolExecutor implements Executor {
           this.options.onRecords(message.taskId, message.attempt, message.records);
           break;
         case 'result': {
-          const task = worker.task;
-          worker.task = undefined;
-          task?.resolve({ ...message.outcome, workerId: id });
+          const current = worker.task;
+          let entry: Assigned | undefined;
+          if (current?.spec.taskId === message.taskId) {
+            entry = current;
+            // The worker names the batched task it began next (cancelled ones come back on their own).
+            const next = message.next === undefined ? -1 : worker.queued.findIndex((q) => q.spec.taskId === message.next);
+            worker.task = next >= 0 ? worker.queued.splice(next, 1)[0] : undefined;
+          } else {
+            const index = worker.queued.findIndex((q) => q.spec.taskId === message.taskId);
+            entry = index >= 0 ? worker.queued.splice(index, 1)[0] : undefined;
+          }
+          entry?.resolve({ ...message.outcome, workerId: id });
+          if (worker.task && worker.task !== current) worker.task.onStart?.(worker.task.spec.taskId);
           break;
         }
       }
@@ -119,7 +144,9 @@ export class PoolExecutor implements Executor {
       worker.exited = true;
       readyReject(new Error(`worker ${id} exited (${signal ?? `code ${code}`}) before loading the flow`));
       const task = worker.task;
+      const queued = worker.queued;
       worker.task = undefined;
+      worker.queued = [];
       if (task) {
         const now = Date.now();
         const heap = /heap out of memory|Reached heap limit/i.test(worker.strayErr);
@@ -137,6 +164,7 @@ export class PoolExecutor implements Executor {
           workerId: id,
         });
       }
+      for (const waiting of queued) waiting.resolve(notStarted(id, `worker process ${id} ended before it began`));
       if (!this.closing) {
         const index = this.workers.indexOf(worker);
         if (index >= 0) this.workers[index] = this.spawn();
@@ -154,36 +182,57 @@ export class PoolExecutor implements Executor {
 
   idle(): number {
     // Workers start on first use: a run served entirely from the cache or a resume starts none.
-    return this.workers.filter((w) => !w.task && !w.exited).length + (this.options.workers - this.workers.length);
+    return this.workers.filter((w) => !w.task && w.queued.length === 0 && !w.exited).length + (this.options.workers - this.workers.length);
   }
 
   submit(spec: TaskSpec): Promise<Settled> {
-    let worker = this.workers.find((w) => !w.task && !w.exited);
+    return this.submitBatch([spec])[0]!;
+  }
+
+  submitBatch(specs: readonly TaskSpec[], onStart?: (taskId: number) => void): Promise<Settled>[] {
+    if (specs.length === 0) return [];
+    let worker = this.workers.find((w) => !w.task && w.queued.length === 0 && !w.exited);
     if (!worker && this.workers.length < this.options.workers) {
       worker = this.spawn();
       this.workers.push(worker);
     }
     if (!worker) throw new Error('pool executor: submit() called with no idle worker');
-    return new Promise<Settled>((resolve) => {
-      worker.task = { spec, resolve };
-      worker.ready.then(
-        () => {
-          const message: ToWorker = { type: 'task', spec };
-          worker.child.send(message);
-        },
-        (error: Error) => {
-          worker.task = undefined;
-          const now = Date.now();
-          resolve({
-            ok: false,
-            error: this.initError ?? { type: 'WorkerError', message: error.message, kind: 'system' },
-            startedAt: now,
-            endedAt: now,
-            workerId: worker.id,
-          });
-        },
-      );
-    });
+    const target = worker;
+    const assigned: Assigned[] = [];
+    const promises = specs.map((spec) => new Promise<Settled>((resolve) => assigned.push({ spec, resolve, onStart })));
+    target.task = assigned[0];
+    target.queued = assigned.slice(1);
+    target.ready.then(
+      () => {
+        if (target.task !== assigned[0]) return; // the worker died in between; its exit settled them
+        const message: ToWorker = specs.length === 1 ? { type: 'task', spec: specs[0]! } : { type: 'batch', specs };
+        target.child.send(message);
+        onStart?.(specs[0]!.taskId);
+      },
+      (error: Error) => {
+        const [first, ...rest] = [target.task, ...target.queued];
+        target.task = undefined;
+        target.queued = [];
+        const now = Date.now();
+        first?.resolve({
+          ok: false,
+          error: this.initError ?? { type: 'WorkerError', message: error.message, kind: 'system' },
+          startedAt: now,
+          endedAt: now,
+          workerId: target.id,
+        });
+        for (const waiting of rest) if (waiting) waiting.resolve(notStarted(target.id, 'its worker failed to start'));
+      },
+    );
+    return promises;
+  }
+
+  cancelPending(): void {
+    for (const w of this.workers) {
+      if (w.exited || w.queued.length === 0) continue;
+      const message: ToWorker = { type: 'cancel', taskIds: w.queued.map((q) => q.spec.taskId) };
+      w.child.send(message);
+    }
   }
 
   kill(taskId: number): boolean {
