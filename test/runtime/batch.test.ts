@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { analyzeFlow, flow } from '../../src/index.js';
 import { Batcher } from '../../src/runtime/batching.js';
+import { formatProfile, loadRunProfile } from '../../src/runtime/profile/index.js';
 import type { EventRecord, TaskRecord } from '../../src/store/types.js';
 import { runFixture, tempHome, type RecordedRun } from '../helpers/run.js';
 import { resumeFlow } from '../../src/index.js';
@@ -68,6 +69,14 @@ describe('foreach batch option', () => {
       const [ys] = (await run.values('join', 'ys')) as number[][];
       assert.equal(ys!.length, 600);
       assert.equal(ys![599], 5990 ** 2);
+      // `sluice profile` shows the decision next to what happened.
+      const profile = await loadRunProfile(run.store.meta, (await run.store.meta.getRun(run.result.runId))!, { history: 0 });
+      assert.deepEqual(
+        profile.batches.map((b) => [b.step, b.batchSize, b.batches]),
+        [['square', decision.batchSize, batches.length]],
+      );
+      assert.ok(profile.batches[0]!.spanMs > 0);
+      assert.match(formatProfile(profile), /Foreach batches \(batch: 'auto'\)\n {2}square: \d+ items of .* → batches of \d+ \(\d+ sent\)/);
     } finally {
       await run.close();
     }

@@ -3,7 +3,7 @@
  * through the task DAG (parent task ids), parallel efficiency, and the bottleneck step.
  */
 import type { EventRecord, RunRecord, TaskRecord } from '../../store/types.js';
-import type { CriticalSegment, DeclaredResources, MapSummary, StepProfile } from './types.js';
+import type { BatchSummary, CriticalSegment, DeclaredResources, MapSummary, StepProfile } from './types.js';
 
 /** Wall time of a task (ms), 0 when it never started or ended. */
 export function taskMs(t: TaskRecord): number {
@@ -181,5 +181,30 @@ export function mapSummaries(events: readonly EventRecord[]): MapSummary[] {
         realisedSpeedup: typeof plan.realised?.speedup === 'number' ? plan.realised.speedup : null,
         wallMs: typeof plan.realised?.wallMs === 'number' ? plan.realised.wallMs : null,
       } satisfies MapSummary;
+    });
+}
+
+/** Foreach steps sized by `batch: 'auto'` (`batch-plan` events), with how many batches went out and the step's span. */
+export function batchSummaries(events: readonly EventRecord[], tasks: readonly TaskRecord[]): BatchSummary[] {
+  const batches = new Map<string, number>();
+  for (const e of events) if (e.kind === 'task-batch') batches.set(String(e.payload.step), (batches.get(String(e.payload.step)) ?? 0) + 1);
+  return events
+    .filter((e) => e.kind === 'batch-plan')
+    .map((e) => {
+      const p = e.payload as { step?: string; batchSize?: number; items?: number; itemMs?: number; overheadMs?: number; plan?: { totalMs?: number; speedup?: number } };
+      const step = String(p.step ?? '?');
+      const mine = tasks.filter((t) => t.step === step && t.startedAt !== null && t.endedAt !== null);
+      const spanMs = mine.length > 0 ? Math.max(...mine.map((t) => t.endedAt!)) - Math.min(...mine.map((t) => t.startedAt!)) : 0;
+      return {
+        step,
+        batchSize: Number(p.batchSize ?? 1),
+        items: Number(p.items ?? 0),
+        itemMs: Number(p.itemMs ?? 0),
+        overheadMs: Number(p.overheadMs ?? 0),
+        estimatedMs: Number(p.plan?.totalMs ?? 0),
+        estimatedSpeedup: Number(p.plan?.speedup ?? 1),
+        batches: batches.get(step) ?? 0,
+        spanMs,
+      } satisfies BatchSummary;
     });
 }

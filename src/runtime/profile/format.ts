@@ -51,6 +51,16 @@ export function formatProfile(p: RunProfile): string {
       lines.push(`  ${m.step}/${m.taskId} '${m.label}' over ${m.items} items: ${how}, estimated ${m.estimatedSpeedup.toFixed(2)}×${real}${m.wallMs !== null ? ` (${fmtMs(m.wallMs)})` : ''}`);
     }
   }
+  if (p.batches.length > 0) {
+    lines.push('', "Foreach batches (batch: 'auto')");
+    for (const b of p.batches) {
+      lines.push(
+        `  ${b.step}: ${b.items} items of ${fmtMs(b.itemMs)} with ${fmtMs(b.overheadMs)} overhead per dispatch → batches of ${b.batchSize} (${b.batches} sent), estimated ${fmtMs(
+          b.estimatedMs,
+        )} (${b.estimatedSpeedup.toFixed(2)}× vs one item per dispatch), took ${fmtMs(b.spanMs)}`,
+      );
+    }
+  }
   const predicted = p.predictions.filter((r) => r.pastRuns > 0 || r.declared?.memoryMiB !== undefined);
   if (predicted.length > 0) {
     lines.push('', 'Resources (next run at this input size, per task)');

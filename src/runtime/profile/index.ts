@@ -4,4 +4,4 @@ export { loadRunProfile, type LoadProfileOptions } from './load.js';
 export { formatProfile } from './format.js';
 export { criticalPath, maxConcurrency, taskSpan } from './analyze.js';
 export { predictUsage, fitLine, type UsagePoint } from './predict.js';
-export type { RunProfile, StepProfile, Suggestion, ResourcePrediction, MapSummary, CriticalSegment, DeclaredResources } from './types.js';
+export type { RunProfile, StepProfile, Suggestion, ResourcePrediction, MapSummary, BatchSummary, CriticalSegment, DeclaredResources } from './types.js';

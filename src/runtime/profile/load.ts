@@ -31,7 +31,7 @@ export async function loadRunProfile(meta: MetadataStore, run: RunRecord, option
   const events: EventRecord[] = [];
   for (let afterSeq = 0; ; ) {
     const page = await meta.listEvents({ runId: run.runId, afterSeq, limit: PAGE });
-    events.push(...page.filter((e) => e.kind === 'planner.map' || e.kind === 'run-started'));
+    events.push(...page.filter((e) => e.kind === 'planner.map' || e.kind === 'run-started' || e.kind === 'batch-plan' || e.kind === 'task-batch'));
     if (page.length < PAGE) break;
     afterSeq = page[page.length - 1]!.seq;
   }

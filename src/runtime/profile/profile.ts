@@ -3,7 +3,7 @@
  * caller loads them; see load.ts for loading from a store).
  */
 import type { EventRecord, RunRecord, TaskRecord } from '../../store/types.js';
-import { criticalPath, mapSummaries, maxConcurrency, stepProfiles, taskMs, taskSpan } from './analyze.js';
+import { batchSummaries, criticalPath, mapSummaries, maxConcurrency, stepProfiles, taskMs, taskSpan } from './analyze.js';
 import { predictResources } from './predict.js';
 import { suggest } from './suggest.js';
 import type { RunProfile } from './types.js';
@@ -42,6 +42,7 @@ export function profileRun(input: ProfileInput): RunProfile {
   const parallelEfficiency = span.ms > 0 ? Math.min(1, busyMs / (workers * span.ms)) : 0;
   const top = [...steps].sort((a, b) => b.criticalMs - a.criticalMs)[0];
   const maps = mapSummaries(events);
+  const batches = batchSummaries(events, tasks);
   const predictions = predictResources(run, tasks, input.past ?? []);
   const base = {
     steps,
@@ -51,6 +52,7 @@ export function profileRun(input: ProfileInput): RunProfile {
     parallelEfficiency,
     critical: { totalMs: critical.totalMs, segments: critical.segments },
     maps,
+    batches,
     predictions,
     cores: input.cores,
   };
@@ -71,6 +73,7 @@ export function profileRun(input: ProfileInput): RunProfile {
     maxConcurrency: concurrency,
     bottleneck: top && top.criticalMs > 0 ? { step: top.step, criticalMs: top.criticalMs, share: critical.totalMs > 0 ? top.criticalMs / critical.totalMs : 0 } : null,
     maps,
+    batches,
     suggestions: suggest(base),
     predictions,
   };

@@ -4,7 +4,7 @@
  */
 import { planBatch } from '../planner/batch.js';
 import { fmtBytes, fmtMs } from '../planner/explain.js';
-import type { CriticalSegment, MapSummary, ResourcePrediction, StepProfile, Suggestion } from './types.js';
+import type { BatchSummary, CriticalSegment, MapSummary, ResourcePrediction, StepProfile, Suggestion } from './types.js';
 
 const MiB = 1024 * 1024;
 
@@ -16,6 +16,8 @@ export interface SuggestInput {
   readonly parallelEfficiency: number;
   readonly critical: { readonly totalMs: number; readonly segments: readonly CriticalSegment[] };
   readonly maps: readonly MapSummary[];
+  /** Foreach steps already batched by `batch: 'auto'`. */
+  readonly batches?: readonly BatchSummary[];
   readonly predictions: readonly ResourcePrediction[];
   /** Cores of the machine, when known: more workers than cores do not help. */
   readonly cores?: number;
@@ -91,6 +93,7 @@ export function suggest(input: SuggestInput): Suggestion[] {
 
   for (const s of steps) {
     if (s.kind !== 'foreach' || s.tasks < 50 || s.spanMs <= 0) continue;
+    if (input.batches?.some((b) => b.step === s.step && b.batchSize > 1)) continue;
     const userPerTask = s.userMs / s.tasks;
     // What a task really cost: the step's span shared by the workers that ran it.
     const perTask = (s.spanMs * Math.min(workers, s.tasks)) / s.tasks;
@@ -103,7 +106,7 @@ export function suggest(input: SuggestInput): Suggestion[] {
           step: s.step,
           message: `foreach ${code(s.step)} ran ${s.tasks} tasks of ${fmtMs(userPerTask)} of work each with ~${fmtMs(overhead)} of overhead per task (${pct(
             overhead / perTask,
-          )} of its time): group ~${plan.batchSize} items per task (foreach batch: 'auto', or ctx.map over the list in one step), estimated ${plan.speedup.toFixed(1)}× faster`,
+          )} of its time): send ~${plan.batchSize} items per dispatch (foreach batch: 'auto'), or ctx.map over the list in one step, estimated ${plan.speedup.toFixed(1)}× faster`,
         });
       }
     }

@@ -59,6 +59,23 @@ export interface MapSummary {
   readonly wallMs: number | null;
 }
 
+/** A foreach step with `batch: 'auto'`: the size chosen, from what, and how it went. */
+export interface BatchSummary {
+  readonly step: string;
+  readonly batchSize: number;
+  /** Items the decision was taken for (timed ones included). */
+  readonly items: number;
+  readonly itemMs: number;
+  readonly overheadMs: number;
+  /** Planner's estimate for the items left after timing, and its gain over one item per dispatch. */
+  readonly estimatedMs: number;
+  readonly estimatedSpeedup: number;
+  /** Dispatches that carried more than one item. */
+  readonly batches: number;
+  /** The step's tasks, first start → last end (ms). */
+  readonly spanMs: number;
+}
+
 export interface Suggestion {
   /** Stable key of the rule that fired (for the UI and tests). */
   readonly kind:
@@ -117,6 +134,7 @@ export interface RunProfile {
   readonly maxConcurrency: number;
   readonly bottleneck: { readonly step: string; readonly criticalMs: number; readonly share: number } | null;
   readonly maps: readonly MapSummary[];
+  readonly batches: readonly BatchSummary[];
   readonly suggestions: readonly Suggestion[];
   readonly predictions: readonly ResourcePrediction[];
 }

@@ -67,7 +67,7 @@ test('many tiny foreach tasks: suggests batching with a batch size', () => {
   ]);
   const p = profileRun({ run: r, tasks, workers: 2 });
   const s = p.suggestions.find((x) => x.kind === 'tiny-tasks')!;
-  assert.match(s.message, /^foreach `noop` ran 100 tasks of 0\.20 ms of work each with ~2\.80 ms of overhead per task \(93% of its time\): group ~\d+ items per task/);
+  assert.match(s.message, /^foreach `noop` ran 100 tasks of 0\.20 ms of work each with ~2\.80 ms of overhead per task \(93% of its time\): send ~\d+ items per dispatch \(foreach batch: .auto.\)/);
 });
 
 test('recorded map plans are listed, and a map far below its estimate is flagged', () => {
