@@ -96,11 +96,27 @@ function timeCodec(value: unknown): { encodeMs: number; decodeMs: number; bytes:
 /** Stop the sample early once it took this share of the projected whole and at least HEAVY_MS (heavy items). */
 const HEAVY_SHARE = 0.05;
 const HEAVY_MS = 20;
-/** For cheap items, grow the sample up to this much time (ms) for a stable estimate ... */
+/**
+ * For cheap items, grow the sample up to this much time (ms) for a stable estimate — more on long
+ * lists (this share of their projected time, up to CHEAP_SAMPLE_MAX_MS): V8 optimises a function
+ * only after many calls, and a sample that ends before that measures the slower unoptimised code
+ * (4× slower per item, seen on 1 µs items).
+ */
 const CHEAP_SAMPLE_MS = 1;
+const CHEAP_SAMPLE_SHARE = 0.005;
+const CHEAP_SAMPLE_MAX_MS = 20;
 /** ... but to no more than this many items, nor this share of the list. */
-const CHEAP_MAX_ITEMS = 1000;
+const CHEAP_MAX_ITEMS = 20_000;
 const CHEAP_MAX_SHARE = 0.02;
+/** Items faster than this (ms) are timed with robust statistics: a clock read or a preemption is as long as they are. */
+const ROBUST_BELOW_MS = 0.05;
+
+function median(values: readonly number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
 
 /**
  * Runs the dry run over `items`, writing sampled results into `results`. `call` runs one item and
@@ -132,14 +148,27 @@ export async function dryRun(
     const next = positions.next();
     return next.done ? undefined : next.value;
   };
-  const runOne = async (i: number): Promise<void> => {
-    let r = call(items[i], i);
+  // A promise only when the function returned one: awaiting a plain value costs a microtask turn,
+  // as long as a microsecond item itself, and would be timed as the item's cost.
+  const runOne = (i: number): Promise<void> | undefined => {
+    const r = call(items[i], i);
     if (r !== null && typeof r === 'object' && typeof (r as PromiseLike<unknown>).then === 'function') {
       isAsync = true;
-      r = await r;
+      return (r as PromiseLike<unknown>).then((v) => {
+        results[i] = v;
+        indices.push(i);
+      }) as Promise<void>;
     }
     results[i] = r;
     indices.push(i);
+    return undefined;
+  };
+  // The first item decides early start-up only when it alone is heavy; otherwise (its time is
+  // mostly JIT warm-up) the typical item of the timed sample does.
+  let firstAsked = false;
+  const askFirst = (ms: number): boolean => {
+    firstAsked = true;
+    return options.onFirst?.(ms) ?? false;
   };
   let heavy = false;
   if (options.first) {
@@ -149,7 +178,7 @@ export async function dryRun(
     sampleMs = options.first.ms;
     isAsync = options.first.async;
     quick = n * options.first.ms < options.quickMs;
-    if (!quick && options.onFirst?.(options.first.ms)) heavy = true;
+    if (!quick && options.first.ms >= HEAVY_MS && askFirst(options.first.ms)) heavy = true;
   }
   // Phase 1: items timed one by one (for the mean, the variability and the memory per call).
   while (!quick && !heavy && indices.length < measured) {
@@ -159,7 +188,8 @@ export async function dryRun(
     const track = indices.length > 0;
     const heapBefore = track ? getHeapStatistics().used_heap_size : 0;
     const t0 = performance.now();
-    await runOne(i);
+    const pending = runOne(i);
+    if (pending) await pending;
     const dt = performance.now() - t0;
     if (track) callBytes = Math.max(callBytes, getHeapStatistics().used_heap_size - heapBefore);
     times.push(dt);
@@ -169,7 +199,7 @@ export async function dryRun(
       heavy = true;
       break;
     }
-    if (indices.length === 1 && !quick && !heavy && options.onFirst?.(dt)) {
+    if (indices.length === 1 && !quick && !heavy && dt >= HEAVY_MS && askFirst(dt)) {
       heavy = true;
       break;
     }
@@ -178,23 +208,35 @@ export async function dryRun(
   // sample is long enough to trust; the later, warmer blocks give the mean.
   const blocks: { ms: number; items: number }[] = [];
   const cap = Math.min(n, CHEAP_MAX_ITEMS, Math.max(measured, Math.floor(CHEAP_MAX_SHARE * n)));
-  for (let size = 8; !quick && !heavy && sampleMs < CHEAP_SAMPLE_MS && indices.length < cap; size *= 2) {
+  // The budget leaves out the first call (its JIT warm-up can alone exceed it) and, for items of
+  // microseconds, counts the timed calls at their median: one call preempted by other work would
+  // otherwise stop the sample at a few cold, noisy timings.
+  const timed = times.length >= 3 ? times.slice(1) : times;
+  const typical = median(timed);
+  if (!quick && !heavy && !firstAsked && times.length > 0 && askFirst(typical)) heavy = true;
+  let budgetMs = typical < ROBUST_BELOW_MS ? typical * timed.length : timed.reduce((a, b) => a + b, 0);
+  const budgetLimit = Math.min(CHEAP_SAMPLE_MAX_MS, Math.max(CHEAP_SAMPLE_MS, CHEAP_SAMPLE_SHARE * typical * n));
+  for (let size = 8; !quick && !heavy && budgetMs < budgetLimit && indices.length < cap; size *= 2) {
     const t0 = performance.now();
     let ran = 0;
     for (; ran < size && indices.length < cap; ran++) {
       const i = nextIndex();
       if (i === undefined) break;
-      await runOne(i);
+      const pending = runOne(i);
+      if (pending) await pending;
     }
     if (ran === 0) break;
     const dt = performance.now() - t0;
     blocks.push({ ms: dt, items: ran });
     sampleMs += dt;
+    budgetMs += dt;
   }
   const k = indices.length;
   // Leave out JIT warm-up: the first call (of at least three), and the earlier half of any blocks.
   const steady = times.length >= 3 ? times.slice(1) : times;
-  const { mean: individualMean, std } = meanStd(steady);
+  const { mean: individualMean, std: plainStd } = meanStd(steady);
+  // Microsecond items: spread from the median absolute deviation (robust to a preempted call).
+  const std = typical < ROBUST_BELOW_MS && steady.length >= 3 ? Math.min(plainStd, 1.4826 * median(steady.map((t) => Math.abs(t - typical)))) : plainStd;
   const late = blocks.slice(Math.floor(blocks.length / 2));
   const lateItems = late.reduce((a, b) => a + b.items, 0);
   const mean = lateItems > 0 ? late.reduce((a, b) => a + b.ms, 0) / lateItems : individualMean;
@@ -228,35 +270,47 @@ export async function dryRun(
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-/** Serialisation cost of the first few sampled items and their results (written into `stats`). */
+/**
+ * Serialisation cost of the first few sampled items and their results (written into `stats`),
+ * measured as a chunk travels: all of them in one array, after one untimed pass (the first
+ * structured clone of a shape is much slower than the rest, and a single small value measures
+ * the call, not the data). Per item: the array's cost divided by its length.
+ */
 function measureTransfer(items: readonly unknown[], results: readonly unknown[], on: readonly number[], stats: Mutable<SampleStats>): void {
-  let counted = 0;
+  const sentItems: unknown[] = [];
+  const sentResults: unknown[] = [];
   for (const i of on) {
     const problem = transferProblem(results[i]);
     if (problem) {
       stats.resultProblem ??= { index: i, problem };
       continue;
     }
+    sentResults.push(results[i]);
     try {
-      const a = timeCodec(items[i]);
-      stats.itemEncodeMs += a.encodeMs;
-      stats.itemDecodeMs += a.decodeMs;
-      stats.itemBytes += a.bytes;
+      serialize(encodeForTransfer(items[i]));
+      sentItems.push(items[i]);
     } catch {
       // Reported by the full item check before anything is sent.
     }
-    const b = timeCodec(results[i]);
-    stats.resultEncodeMs += b.encodeMs;
-    stats.resultDecodeMs += b.decodeMs;
-    stats.resultBytes += b.bytes;
-    counted++;
   }
-  const m = Math.max(1, counted);
-  stats.itemEncodeMs /= m;
-  stats.itemDecodeMs /= m;
-  stats.resultEncodeMs /= m;
-  stats.resultDecodeMs /= m;
-  stats.itemBytes /= m;
-  stats.resultBytes /= m;
+  const perItem = (values: readonly unknown[]): { encodeMs: number; decodeMs: number; bytes: number } => {
+    if (values.length === 0) return { encodeMs: 0, decodeMs: 0, bytes: 0 };
+    const bytes = timeCodec(values).bytes / values.length;
+    // Small values are repeated up to ~64 KiB (at most 1,024 of them), so the fixed cost of a
+    // message is not charged to each item: chunks of small items carry many.
+    const m = Math.max(values.length, Math.min(1024, Math.ceil(65_536 / Math.max(1, bytes))));
+    const chunk = m === values.length ? values : Array.from({ length: m }, (_, j) => values[j % values.length]);
+    timeCodec(chunk);
+    const t = timeCodec(chunk);
+    return { encodeMs: t.encodeMs / m, decodeMs: t.decodeMs / m, bytes };
+  };
+  const a = perItem(sentItems);
+  const b = perItem(sentResults);
+  stats.itemEncodeMs = a.encodeMs;
+  stats.itemDecodeMs = a.decodeMs;
+  stats.itemBytes = a.bytes;
+  stats.resultEncodeMs = b.encodeMs;
+  stats.resultDecodeMs = b.decodeMs;
+  stats.resultBytes = b.bytes;
   stats.transferMeasured = true;
 }
