@@ -62,6 +62,8 @@ export class TaskMeter {
    * Wraps a blob store so reads and writes are counted and timed. A packed foreach item counts
    * its own bytes, not its pack's: the pack is read once per process and cached, and a task's
    * input size should not depend on whether a previous task on the same worker read the pack.
+   * An inline value (kept in the metadata store, see values.ts) counts its bytes as read too, so
+   * a task's input size does not depend on where its inputs were stored.
    */
   wrap(blobs: ArtifactStore): ArtifactStore {
     return {
@@ -91,6 +93,14 @@ export class TaskMeter {
       delete: (digest) => blobs.delete(digest),
       list: () => blobs.list(),
     };
+  }
+
+  /**
+   * Counts a value stored inline (its bytes go to the metadata store with the task's record, not
+   * through the blob store): `bytesWritten` is what the task stored, wherever it lives.
+   */
+  wroteInline(bytes: number): void {
+    this.bytesWritten += bytes;
   }
 
   userStart(): void {

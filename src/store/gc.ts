@@ -9,7 +9,8 @@
  * 3. Mark: the blobs referenced by the remaining runs' artifacts (item manifests expanded to their
  *    items), their tasks' foreach item pointers, the sources' roots (checkpoints, later the step
  *    cache and model registry) and `extraRoots`. A packed item marks its pack (its own digest is
- *    not a blob); a pack shorter than an item recorded in it is reported as truncated.
+ *    not a blob); a pack shorter than an item recorded in it is reported as truncated. An inline
+ *    artifact (a small task output kept in its metadata row) references no blob and marks nothing.
  * 4. Sweep every unmarked blob whose file is older than the in-flight cutoff: the start of the
  *    oldest running run, or of this collection if none runs (a running task may have written
  *    blobs it has not recorded yet). Temp files abandoned by dead writers go too.
@@ -315,6 +316,7 @@ interface Marks {
 
 /** Marks one pointer, expanding item manifests into their items; a packed item marks its pack. */
 function markPointer(pointer: BlobPointer, blobs: ArtifactStore, marks: Marks): void {
+  if (pointer.inline !== undefined) return; // its bytes are in the pointer: no blob to keep
   if (pointer.pack !== undefined) {
     const end = (pointer.offset ?? 0) + pointer.bytes;
     if (end > (marks.packEnds.get(pointer.pack) ?? 0)) marks.packEnds.set(pointer.pack, end);
@@ -334,7 +336,10 @@ function markPointer(pointer: BlobPointer, blobs: ArtifactStore, marks: Marks): 
 
 /** Marks what the remaining runs reference (step 3, metadata part). */
 function markRuns(db: Database.Database, isDeleted: (runId: string) => boolean, blobs: ArtifactStore, marks: Marks): void {
-  for (const row of db.prepare('SELECT run_id, digest, codec, bytes FROM artifacts').iterate() as Iterable<BlobPointer & { run_id: string }>) {
+  // Inline artifacts (schema 6) hold their bytes in the row and reference no blob: not marked, never missing.
+  const hasInline = (db.prepare('PRAGMA table_info(artifacts)').all() as { name: string }[]).some((c) => c.name === 'inline');
+  const sql = `SELECT run_id, digest, codec, bytes FROM artifacts${hasInline ? ' WHERE inline IS NULL' : ''}`;
+  for (const row of db.prepare(sql).iterate() as Iterable<BlobPointer & { run_id: string }>) {
     if (!isDeleted(row.run_id)) markPointer(row, blobs, marks);
   }
   const stacks = db.prepare(`SELECT run_id, foreach_stack FROM tasks WHERE foreach_stack <> '[]'`).iterate() as Iterable<{ run_id: string; foreach_stack: string }>;

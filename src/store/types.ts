@@ -31,9 +31,10 @@ export interface FrameRecord {
 }
 
 /**
- * A stored value: which bytes, and which codec decodes them. The bytes are the blob `digest`, or,
- * for a packed foreach item, `bytes` bytes at `offset` inside the blob `pack` (read them with
- * `readPointerBytes` in values.ts).
+ * A stored value: which bytes, and which codec decodes them. The bytes are the blob `digest`; or,
+ * for a packed foreach item, `bytes` bytes at `offset` inside the blob `pack`; or, for a small task
+ * output, `inline` itself (kept in the metadata store, no blob). Read them with `readPointerBytes`
+ * in values.ts.
  */
 export interface BlobPointer {
   /** sha256 of the encoded bytes: the value's identity (resume, the step cache), packed or not. */
@@ -45,6 +46,12 @@ export interface BlobPointer {
   readonly pack?: string;
   /** Where the bytes start inside `pack`. */
   readonly offset?: number;
+  /**
+   * When set, the encoded bytes themselves: a small task output kept in the metadata store instead
+   * of a blob (see `INLINE_MAX_BYTES` in values.ts). `digest` and `bytes` still describe these bytes
+   * exactly as for a blob, and no blob with that digest need exist.
+   */
+  readonly inline?: Uint8Array;
 }
 
 /** An error as recorded for a failed task attempt. */
@@ -285,9 +292,11 @@ export interface ArtifactStore {
   delete(digest: string): boolean;
   list(): Iterable<BlobRef>;
   /**
-   * Optional, for wrappers: reads a packed pointer's bytes. `readPointerBytes` (values.ts) calls it
-   * when present; otherwise packed reads go to a per-process pack cache that calls `get` only on a
-   * miss. A wrapper that counts reads implements it by calling `readPointerBytes` on the store it wraps.
+   * Optional, for wrappers: reads the bytes of a pointer that is not a blob of its own (a packed
+   * item, or an inline value). `readPointerBytes` (values.ts) calls it when present; otherwise
+   * packed reads go to a per-process pack cache that calls `get` only on a miss, and inline bytes
+   * are copied from the pointer. A wrapper that counts reads implements it by calling
+   * `readPointerBytes` on the store it wraps.
    */
   readPacked?(pointer: BlobPointer): Uint8Array;
 }

@@ -10,6 +10,12 @@
  *
  * Manifest entries: `[digest, codec, bytes]` for an item in its own blob, and
  * `[digest, codec, bytes, pack, offset]` for a packed one (older manifests have only the former).
+ *
+ * Small task outputs (≤ 4 KiB encoded, `storeValue(..., { inline: true })`) are not written as
+ * blobs at all: their pointer carries the bytes (`inline`), and the metadata store keeps them with
+ * the artifact's row. Creating a file (and often a shard directory) cost 1–2 ms on a VM disk, more
+ * than a cheap foreach item's own work. The pointer's digest and length are still those of the
+ * encoded bytes, so an inline value has the same identity as the same value stored as a blob.
  */
 import { createHash } from 'node:crypto';
 import { CodecError, decodeValue, encodeValue } from './codecs.js';
@@ -28,14 +34,48 @@ export const PACK_MAX_BYTES = 1024 * 1024;
 /** Recently read packs kept per process (total bytes): a worker running consecutive items reads each pack once. */
 export const PACK_CACHE_BYTES = 32 * 1024 * 1024;
 
+/**
+ * Task outputs whose encoded size is at most this are kept inline (in the metadata store) rather
+ * than as blobs: small enough that a row holding them stays cheap, big enough for the scalars,
+ * small records and short arrays most steps return.
+ */
+export const INLINE_MAX_BYTES = 4 * 1024;
+
 /** A stored value: its pointer plus a readable type. */
 export interface StoredValue extends BlobPointer {
   readonly type: string;
 }
 
-/** Encodes and stores one value. */
-export function storeValue(blobs: ArtifactStore, value: unknown, options: { readonly codec?: string } = {}): StoredValue {
+export interface StoreValueOptions {
+  /** A codec by name instead of the one chosen for the value. */
+  readonly codec?: string;
+  /**
+   * Return values up to {@link INLINE_MAX_BYTES} encoded with their bytes (`inline`) instead of
+   * writing a blob. Only for callers that record the pointer, bytes included, in the metadata
+   * store (task outputs); a reader that needs a file or only keeps a digest must not ask for it.
+   */
+  readonly inline?: boolean;
+}
+
+/** Encodes and stores one value (small ones inline when asked, see {@link StoreValueOptions.inline}). */
+export function storeValue(blobs: ArtifactStore, value: unknown, options: StoreValueOptions = {}): StoredValue {
   const encoded = encodeValue(value, options);
+  if (options.inline) {
+    let bytes = 0;
+    for (const chunk of encoded.chunks) bytes += chunk.byteLength;
+    if (bytes <= INLINE_MAX_BYTES) {
+      // Copied out: a codec may reuse its output buffers between calls.
+      const inline = new Uint8Array(bytes);
+      const hash = createHash('sha256');
+      let at = 0;
+      for (const chunk of encoded.chunks) {
+        hash.update(chunk);
+        inline.set(chunk, at);
+        at += chunk.byteLength;
+      }
+      return { digest: hash.digest('hex'), bytes, codec: encoded.codec, type: encoded.type, inline };
+    }
+  }
   const ref = blobs.put(encoded.chunks);
   return { digest: ref.digest, bytes: ref.bytes, codec: encoded.codec, type: encoded.type };
 }
@@ -103,7 +143,7 @@ function isEntry(e: unknown): e is ManifestEntry {
 /** Reads the item pointers of a manifest. */
 export function loadItemPointers(blobs: ArtifactStore, manifest: BlobPointer): BlobPointer[] {
   if (manifest.codec !== ITEMS_CODEC) throw new CodecError(`blob ${manifest.digest} is not an item manifest (codec ${manifest.codec})`);
-  const raw = JSON.parse(Buffer.from(blobs.get(manifest.digest)).toString('utf8')) as unknown;
+  const raw = JSON.parse(Buffer.from(readPointerBytes(blobs, manifest)).toString('utf8')) as unknown;
   if (!Array.isArray(raw)) throw new StoreError(`item manifest ${manifest.digest} is not a list of item pointers`);
   return raw.map((entry: unknown, i) => {
     if (!isEntry(entry)) {
@@ -149,14 +189,20 @@ function readPack(blobs: ArtifactStore, digest: string): Uint8Array {
 }
 
 /**
- * The encoded bytes a pointer refers to: its own blob, or its slice of a pack. A packed item is
- * checked against its recorded length and digest, and returned as a fresh copy with byteOffset 0
- * (typed-array codecs view the buffer directly and need it aligned; the cached pack stays intact).
+ * The encoded bytes a pointer refers to: its own blob, its slice of a pack, or its inline bytes.
+ * Packed and inline bytes are checked against the recorded length and digest, and returned as a
+ * fresh copy with byteOffset 0 (typed-array codecs view the buffer directly and need it aligned;
+ * the cached pack and the pointer's own bytes stay intact).
  */
 export function readPointerBytes(blobs: ArtifactStore, pointer: BlobPointer): Uint8Array {
-  if (pointer.pack === undefined) return blobs.get(pointer.digest);
+  if (pointer.inline === undefined && pointer.pack === undefined) return blobs.get(pointer.digest);
   if (blobs.readPacked) return blobs.readPacked(pointer);
-  const pack = readPack(blobs, pointer.pack);
+  if (pointer.inline !== undefined) return readInline(pointer, pointer.inline);
+  return readPackedItem(blobs, pointer, pointer.pack!);
+}
+
+function readPackedItem(blobs: ArtifactStore, pointer: BlobPointer, packDigest: string): Uint8Array {
+  const pack = readPack(blobs, packDigest);
   const offset = pointer.offset ?? 0;
   const end = offset + pointer.bytes;
   if (!Number.isInteger(offset) || offset < 0 || end > pack.byteLength) {
@@ -177,4 +223,14 @@ export function readPointerBytes(blobs: ArtifactStore, pointer: BlobPointer): Ui
 export function loadValue(blobs: ArtifactStore, pointer: BlobPointer): unknown {
   if (pointer.codec === ITEMS_CODEC) return loadItemPointers(blobs, pointer).map((p) => loadValue(blobs, p));
   return decodeValue(pointer.codec, readPointerBytes(blobs, pointer));
+}
+
+function readInline(pointer: BlobPointer, inline: Uint8Array): Uint8Array {
+  if (inline.byteLength !== pointer.bytes) {
+    throw new StoreError(`inline value ${pointer.digest} has ${inline.byteLength} bytes, but ${pointer.bytes} are recorded: the metadata store is damaged`);
+  }
+  const out = new Uint8Array(inline);
+  const digest = createHash('sha256').update(out).digest('hex');
+  if (digest !== pointer.digest) throw new StoreError(`inline value ${pointer.digest} has sha256 ${digest}: the metadata store is damaged`);
+  return out;
 }

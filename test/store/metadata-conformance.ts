@@ -340,6 +340,29 @@ export function describeMetadataStore(label: string, factory: MetadataStoreFacto
       );
 
       void it(
+        'keeps an inline artifact\'s bytes with its row; a blob artifact has none',
+        withStore(async (store) => {
+          await store.createRun(makeRun('r0001'));
+          const bytes = new Uint8Array([255, 13, 34, 3, 0x61, 0x62, 0x63]);
+          await store.write([
+            taskOp(makeTask('r0001', 1, { status: 'done' }), [
+              { name: 'small', digest: 'aa', bytes: bytes.byteLength, inline: bytes },
+              { name: 'big', digest: 'bb', bytes: 8000 },
+            ]),
+          ]);
+          const [big, small] = await store.listArtifacts('r0001', 1);
+          assert.equal(big!.inline, undefined);
+          assert.ok(small!.inline instanceof Uint8Array);
+          assert.deepEqual([...small!.inline], [...bytes]);
+          assert.equal(small!.bytes, bytes.byteLength);
+          await assert.rejects(
+            store.write([taskOp(makeTask('r0001', 2, { status: 'done' }), [{ name: 'bad', digest: 'cc', bytes: 3, inline: bytes }])]),
+            /task 2 \(step start\) of run r0001.*artifact 'bad': inline bytes must be a Uint8Array of its recorded 3 bytes/,
+          );
+        }),
+      );
+
+      void it(
         'refuses artifacts for a task that is not done',
         withStore(async (store) => {
           await store.createRun(makeRun('r0001'));

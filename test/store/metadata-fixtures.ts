@@ -46,7 +46,7 @@ export function makeTask(runId: string, taskId: number, overrides: Partial<TaskR
   };
 }
 
-export type ArtifactInput = { name: string; digest: string; codec?: string; bytes?: number; type?: string };
+export type ArtifactInput = { name: string; digest: string; codec?: string; bytes?: number; type?: string; inline?: Uint8Array };
 /** A task op; artifacts default to codec v8, 10 bytes, type object. */
 export const taskOp = (task: TaskRecord, artifacts?: ArtifactInput[]): WriteOp => ({
   op: 'task',

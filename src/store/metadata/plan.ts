@@ -28,7 +28,7 @@ export interface PlannedArtifacts {
   readonly index: number;
   readonly runId: string;
   readonly taskId: number;
-  /** Rows for (run_id, task_id, name, digest, codec, bytes, type). */
+  /** Rows for (run_id, task_id, name, digest, codec, bytes, type, inline). */
   readonly rows: unknown[][];
 }
 
@@ -81,7 +81,12 @@ function planTask(write: TaskWrite): { values: unknown[]; rows: unknown[][] | un
   if (artifacts !== undefined && task.status !== 'done') {
     throw new StoreError(`artifacts are recorded only for done tasks, and this task is ${task.status}`);
   }
-  const rows = artifacts?.map((a) => [task.runId, task.taskId, a.name, a.digest, a.codec, a.bytes, a.type]);
+  const rows = artifacts?.map((a) => {
+    if (a.inline !== undefined && !(a.inline instanceof Uint8Array && a.inline.byteLength === a.bytes)) {
+      throw new StoreError(`artifact '${a.name}': inline bytes must be a Uint8Array of its recorded ${a.bytes} bytes`);
+    }
+    return [task.runId, task.taskId, a.name, a.digest, a.codec, a.bytes, a.type, a.inline ?? null];
+  });
   return { values: taskValues(task), rows };
 }
 

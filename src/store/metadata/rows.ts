@@ -70,6 +70,8 @@ export interface ArtifactRow {
   readonly codec: string;
   readonly bytes: number | string;
   readonly type: string;
+  /** Encoded bytes of an inline value (schema 6); NULL or absent for blobs. */
+  readonly inline?: Uint8Array | null;
 }
 
 export interface EventRow {
@@ -271,6 +273,8 @@ export function artifactFromRow(row: ArtifactRow): ArtifactRecord {
     codec: row.codec,
     bytes: num(row.bytes),
     type: row.type,
+    // Drivers return a Buffer: a plain Uint8Array view of it (same memory) reads and compares like any other.
+    ...(row.inline ? { inline: new Uint8Array(row.inline.buffer, row.inline.byteOffset, row.inline.byteLength) } : {}),
   };
 }
 

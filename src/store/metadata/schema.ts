@@ -1,8 +1,9 @@
 /**
  * The metadata schema as data, shared by the SQLite and PostgreSQL backends.
  *
- * Statements are plain SQL both engines accept, with one exception that has no common syntax:
- * an auto-incrementing key. It is written as `{{AUTO_ID}}` and filled in by {@link renderSql}.
+ * Statements are plain SQL both engines accept, with two exceptions that have no common syntax:
+ * an auto-incrementing key and a byte-string column. They are written as `{{AUTO_ID}}` and
+ * `{{BLOB}}` and filled in by {@link renderSql}.
  * Timestamps are milliseconds since the epoch (BIGINT); booleans are SMALLINT 0/1; structured
  * columns (params, parent ids, foreach stack, errors, event payloads) hold JSON text.
  *
@@ -27,9 +28,11 @@ const AUTO_ID: Record<SqlDialect, string> = {
   postgres: 'BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY',
 };
 
+const BLOB: Record<SqlDialect, string> = { sqlite: 'BLOB', postgres: 'BYTEA' };
+
 /** Fills the dialect-specific placeholders of a schema statement. */
 export function renderSql(sql: string, dialect: SqlDialect): string {
-  return sql.replaceAll('{{AUTO_ID}}', AUTO_ID[dialect]);
+  return sql.replaceAll('{{AUTO_ID}}', AUTO_ID[dialect]).replaceAll('{{BLOB}}', BLOB[dialect]);
 }
 
 /** Holds `schema_version`; created before any migration runs. */
@@ -241,7 +244,16 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX alias_history_token ON alias_history (token)`,
     ],
   },
+  {
+    version: 6,
+    description: 'artifacts.inline: the encoded bytes of small task outputs (<= 4 KiB), kept here instead of as blobs',
+    // NULL for outputs stored as blobs (and for every artifact recorded before this version).
+    statements: [`ALTER TABLE artifacts ADD COLUMN inline {{BLOB}}`],
+  },
 ];
+
+/** The first schema version with `artifacts.inline`: stores opened at older versions write no inline bytes. */
+export const INLINE_SCHEMA_VERSION = 6;
 
 /** The schema version this build writes: the last migration's. */
 export const SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]!.version;

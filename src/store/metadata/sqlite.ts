@@ -34,7 +34,7 @@ import {
   type TaskRow,
 } from './rows.js';
 import { opError, planWrite, type WritePlan } from './plan.js';
-import { META_TABLE, MIGRATIONS, renderSql, type Migration } from './schema.js';
+import { INLINE_SCHEMA_VERSION, META_TABLE, MIGRATIONS, renderSql, type Migration } from './schema.js';
 import { SqliteTrackingStore, TRACKING_SCHEMA_VERSION } from './tracking/store.js';
 
 export interface SqliteMetadataStoreOptions {
@@ -54,6 +54,9 @@ const placeholders = (width: number, rows: number): string => {
   return new Array<string>(rows).fill(row).join(', ');
 };
 
+/** Artifact columns in the order of the planned rows (plan.ts); `inline` last. */
+const ARTIFACT_COLUMNS = ['run_id', 'task_id', 'name', 'digest', 'codec', 'bytes', 'type', 'inline'] as const;
+
 /** Multi-row statements, by table, for a given row count. */
 const MULTI_ROW = {
   tasks: (rows: number) =>
@@ -62,7 +65,10 @@ const MULTI_ROW = {
       .map((c) => `${c} = excluded.${c}`)
       .join(', ')}`,
   artifacts: (rows: number) =>
-    `INSERT INTO artifacts (run_id, task_id, name, digest, codec, bytes, type) VALUES ${placeholders(7, rows)}`,
+    `INSERT INTO artifacts (${ARTIFACT_COLUMNS.join(', ')}) VALUES ${placeholders(ARTIFACT_COLUMNS.length, rows)}`,
+  /** Stores opened at a schema before `artifacts.inline` (tests of old stores). */
+  'artifacts-old': (rows: number) =>
+    `INSERT INTO artifacts (${ARTIFACT_COLUMNS.slice(0, -1).join(', ')}) VALUES ${placeholders(ARTIFACT_COLUMNS.length - 1, rows)}`,
   events: (rows: number) => `INSERT INTO events (run_id, time, kind, payload) VALUES ${placeholders(4, rows)}`,
   'artifacts-delete': (rows: number) =>
     `DELETE FROM artifacts WHERE run_id = ? AND task_id IN (${new Array<string>(rows).fill('?').join(', ')})`,
@@ -314,11 +320,13 @@ export class SqliteMetadataStore implements MetadataStore {
         this.multiRowStatement('artifacts-delete', size).run(runId, ...taskIds.slice(start, start + size));
       });
     }
-    this.insertRows(
-      'artifacts',
-      plan.artifacts.flatMap((set) => set.rows.map((values) => ({ index: set.index, values }))),
-      plan.ops,
-    );
+    const artifactRows = plan.artifacts.flatMap((set) => set.rows.map((values) => ({ index: set.index, values })));
+    if (this.schemaVersion >= INLINE_SCHEMA_VERSION) this.insertRows('artifacts', artifactRows, plan.ops);
+    else {
+      const inline = artifactRows.find((row) => row.values[ARTIFACT_COLUMNS.length - 1] !== null);
+      if (inline) throw opError(plan.ops, inline.index, `metadata store ${this.file} is at schema ${this.schemaVersion}, which cannot hold inline artifacts (schema ${INLINE_SCHEMA_VERSION} can)`);
+      this.insertRows('artifacts-old', artifactRows.map((row) => ({ index: row.index, values: row.values.slice(0, -1) })), plan.ops);
+    }
     this.insertRows('events', plan.events, plan.ops);
     if (plan.tracking.length > 0) this.tracking.applyOps(plan.tracking, plan.ops);
 
@@ -346,7 +354,7 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   private insertRows(
-    table: 'tasks' | 'artifacts' | 'events',
+    table: 'tasks' | 'artifacts' | 'artifacts-old' | 'events',
     rows: readonly { readonly index: number; readonly values: readonly unknown[] }[],
     ops: readonly WriteOp[],
   ): void {
