@@ -78,7 +78,11 @@ function artifactRows(artifacts: readonly ArtifactInfo[], load: (a: ArtifactInfo
 }
 
 function artifactJson(artifacts: readonly ArtifactInfo[], load: (a: ArtifactInfo) => unknown): Record<string, unknown>[] {
-  return artifacts.map((a) => ({ ...a, ...(a.bytes <= PREVIEW_BYTES ? { value: load(a) } : {}) }));
+  // An inline value's raw encoded bytes are where it is stored, not what it is: `value` shows it.
+  return artifacts.map((a) => {
+    const { inline: _stored, ...info } = a;
+    return { ...info, ...(a.bytes <= PREVIEW_BYTES ? { value: load(a) } : {}) };
+  });
 }
 
 async function loader(task: TaskHandle): Promise<(a: ArtifactInfo) => unknown> {

@@ -26,6 +26,11 @@ export interface ArtifactInfo {
   readonly producerTaskId: number;
   /** True when produced by an upstream task rather than the task itself. */
   readonly inherited: boolean;
+  /**
+   * The encoded bytes of a small value kept in the metadata store rather than as a blob (absent
+   * for blobs); `digest` and `bytes` describe them either way. Loading handles both.
+   */
+  readonly inline?: Uint8Array;
 }
 
 /**
@@ -71,6 +76,7 @@ function info(record: ArtifactRecord, owner: TaskRecord, inherited: boolean): Ar
     producerStep: owner.step,
     producerTaskId: owner.taskId,
     inherited,
+    ...(record.inline !== undefined ? { inline: record.inline } : {}),
   };
 }
 

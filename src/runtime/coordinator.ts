@@ -209,7 +209,7 @@ export class Coordinator {
     }
     if (!clone || this.stopping) return false;
     const outputs: Record<string, StoredValue> = {};
-    for (const a of clone.artifacts) outputs[a.name] = { digest: a.digest, codec: a.codec, bytes: a.bytes, type: a.type };
+    for (const a of clone.artifacts) outputs[a.name] = { digest: a.digest, codec: a.codec, bytes: a.bytes, type: a.type, ...(a.inline ? { inline: a.inline } : {}) };
     const origin = `${this.deps.run.flow}/${clone.task.runId}/${clone.task.step}/${clone.task.taskId}`;
     const now = Date.now();
     task.startedAt = now;
@@ -426,7 +426,7 @@ export class Coordinator {
     }
     const reads = outcome.reads ?? { params: [], artifacts: {} };
     this.fullKeys.set(plan.taskId, fullKey(task.key, reads.params, this.deps.run.params));
-    const artifacts = Object.entries(outcome.outputs).map(([name, v]) => ({ name, digest: v.digest, codec: v.codec, bytes: v.bytes, type: v.type }));
+    const artifacts = Object.entries(outcome.outputs).map(([name, v]) => ({ name, digest: v.digest, codec: v.codec, bytes: v.bytes, type: v.type, ...(v.inline ? { inline: v.inline } : {}) }));
     const record = { ...this.record(task, 'done', null, outcome.endedAt, outcome.stats ?? null), reads, originPathspec };
     this.queue({ op: 'task', write: { task: record, artifacts } });
     this.event('task-done', { step: plan.step, taskId: plan.taskId, ...(originPathspec ? { origin: originPathspec, how: task.attempts[0]?.status } : {}) });

@@ -7,7 +7,7 @@
 import type { FlowGraph, StepNode } from '../flow/graph.js';
 import { decodeValue } from '../store/codecs.js';
 import type { ArtifactStore, FrameRecord } from '../store/types.js';
-import { ITEMS_CODEC, loadItemPointers } from '../store/values.js';
+import { ITEMS_CODEC, loadItemPointers, readPointerBytes } from '../store/values.js';
 import type { ArtifactMap, JoinFailureSpec, JoinInputSpec } from './protocol.js';
 
 export interface PlannedTask {
@@ -245,5 +245,6 @@ export class GraphWalker {
 }
 
 function decodeScalar(blobs: ArtifactStore, pointer: ArtifactMap[string]): unknown {
-  return decodeValue(pointer.codec, blobs.get(pointer.digest));
+  // Switch values are small: usually inline in the pointer rather than a blob.
+  return decodeValue(pointer.codec, readPointerBytes(blobs, pointer));
 }

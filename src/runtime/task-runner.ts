@@ -1,6 +1,7 @@
 /**
  * Runs one task attempt in the current process: builds the context, calls the step function with
- * its output captured, stores the outputs in the blob store, and reports the outcome. Used by both
+ * its output captured, stores the outputs (big ones in the blob store, small ones inline in their
+ * pointers, see values.ts), and reports the outcome. Used by both
  * the inline executor and pool workers.
  */
 import type { Flow } from '../flow/builder.js';
@@ -105,10 +106,12 @@ export async function runTask(deps: TaskRunnerDeps, spec: TaskSpec, listNames: S
         continue;
       }
       try {
+        // Small outputs stay inline: the coordinator records their bytes with the artifact row.
         stored[name] =
           listNames.has(name) && Array.isArray(out.value) && out.codec === undefined
             ? storeItems(blobs, out.value)
-            : storeValue(blobs, out.value, { codec: out.codec });
+            : storeValue(blobs, out.value, { codec: out.codec, inline: true });
+        if (stored[name].inline !== undefined) meter.wroteInline(stored[name].bytes);
       } catch (error) {
         if (error instanceof CodecError) {
           throw new CodecError(`artifact '${name}' of step '${spec.step}' cannot be stored: ${error.message}`);

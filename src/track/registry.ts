@@ -13,7 +13,7 @@
 import { userInfo } from 'node:os';
 import { RegistryRefusedError, TrackingNotFoundError } from '../store/tracking/errors.js';
 import type { AliasHistoryRecord, GateSpec, GateVerdict, ModelRecord, ModelSignature, ModelVersionRecord, StoredPointer } from '../store/tracking/types.js';
-import type { MetadataStore } from '../store/types.js';
+import type { ArtifactRecord, ArtifactStore, MetadataStore } from '../store/types.js';
 import { loadValue } from '../store/values.js';
 import { defaultHome, HomeStore } from './home.js';
 import { formatModelRef, parseModelRef } from './refs.js';
@@ -49,6 +49,16 @@ export function currentActor(): string {
   } catch {
     return 'unknown';
   }
+}
+
+/**
+ * A version's pointer to a task's artifact. The version keeps only a pointer (no bytes), and the
+ * registry's GC roots are blobs, so a small artifact kept inline in its task's metadata row is
+ * written out as a blob here: same bytes, same digest.
+ */
+function versionPointer(blobs: ArtifactStore, artifact: ArtifactRecord): StoredPointer {
+  if (artifact.inline !== undefined) blobs.put(artifact.inline);
+  return { digest: artifact.digest, codec: artifact.codec, bytes: artifact.bytes, type: artifact.type };
 }
 
 export class Registry {
@@ -158,17 +168,21 @@ export class Registry {
     }
     const task = tasks[0]!;
     const artifacts = await meta.listArtifacts(runId, task.taskId);
-    const find = (name: string): StoredPointer => {
+    const find = (name: string): ArtifactRecord => {
       const found = artifacts.find((a) => a.name === name);
       if (!found) throw new TrackingNotFoundError('run', `task ${flow}/${runId}/${step}/${task.taskId} has no artifact '${name}' (it has: ${artifacts.map((a) => a.name).join(', ') || 'none'})`);
-      return { digest: found.digest, codec: found.codec, bytes: found.bytes, type: found.type };
+      return found;
     };
-    const artifact = find(options.artifact);
-    const example = options.example === undefined ? null : find(options.example);
-    const signature = options.signature ?? (example ? inferSignature(loadValue(this.store.open().blobs, example)) : null);
-    const metrics = options.metrics ?? Object.fromEntries((await meta.tracking.getMetricSummaries(runId)).map((m) => [m.key, m.value]));
+    const artifactRecord = find(options.artifact);
+    const exampleRecord = options.example === undefined ? null : find(options.example);
+    // Opened for writing from here on (reopening closes the read-only handle `meta` came from).
+    const store = this.store.open(true);
+    const artifact = versionPointer(store.blobs, artifactRecord);
+    const example = exampleRecord && versionPointer(store.blobs, exampleRecord);
+    const signature = options.signature ?? (example ? inferSignature(loadValue(store.blobs, example)) : null);
+    const metrics = options.metrics ?? Object.fromEntries((await store.meta.tracking.getMetricSummaries(runId)).map((m) => [m.key, m.value]));
     const taskPathspec = `${flow}/${runId}/${step}/${task.taskId}`;
-    return this.meta(true).tracking.createModelVersion({
+    return store.meta.tracking.createModelVersion({
       name: options.name,
       createdAt: Date.now(),
       createdBy: this.actor,

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
 import { Client, ClientError, NoStoreError, PathspecError, type RunHandle, type TaskHandle } from '../../src/client/index.js';
-import { openBlobStore } from '../../src/store/home.js';
 import { makeRuns } from './fixture-runs.js';
 
 const home = mkdtempSync(join(tmpdir(), 'sluice-client-'));
@@ -365,13 +365,17 @@ void describe('Client: tags', () => {
 
 void describe('Client: lazy artifact values', () => {
   void it('task.data() loads nothing until a value is read', async () => {
-    const end = await client.task(`ClientBasic/${ids.ok}/end/3`);
-    const info = (await end.artifacts()).find((a) => a.name === 'shout')!;
-    // Delete one blob: the record still builds and other values still load; only that one fails.
-    assert.equal(openBlobStore(home).delete(info.digest), true);
-    const data = await end.data();
+    const pathspec = `ClientBasic/${ids.ok}/end/3`;
+    const info = (await (await client.task(pathspec)).artifacts()).find((a) => a.name === 'shout')!;
+    // Damage one value (small, so kept inline in its metadata row): the record still builds and
+    // other values still load; only that one fails.
+    assert.ok(info.inline);
+    const db = new Database(join(home, 'meta.db'));
+    assert.equal(db.prepare('UPDATE artifacts SET inline = ? WHERE run_id = ? AND name = ?').run(Buffer.from('x'), ids.ok, 'shout').changes, 1);
+    db.close();
+    const data = await (await client.task(pathspec)).data();
     assert.deepEqual(Object.keys(data), ['greeting', 'n', 'shout', 'summary']);
     assert.equal(data.greeting, 'hi');
-    assert.throws(() => data.shout, (e: Error) => e instanceof ClientError && /cannot load artifact 'shout' of ClientBasic\/\w+\/middle\/2: blob/.test(e.message));
+    assert.throws(() => data.shout, (e: Error) => e instanceof ClientError && /cannot load artifact 'shout' of ClientBasic\/\w+\/middle\/2: inline value/.test(e.message));
   });
 });

@@ -4,6 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { resumeFlow } from '../../src/index.js';
+import type { ArtifactRecord } from '../../src/store/types.js';
 import { FIXTURES, runFixture, tempHome } from '../helpers/run.js';
 
 const home = tempHome();
@@ -40,6 +41,10 @@ describe('step cache', () => {
     assert.deepEqual(Object.fromEntries(changed.tasks.map((t) => [t.step, t.attempts![0]!.status])), { start: 'cached', scale: 'done', late: 'done', end: 'done' });
     assert.deepEqual(await changed.values('end', 'total'), [18]);
     assert.match(changed.step('start')[0]!.originPathspec!, /^Cached\/\w+\/start\/1$/);
+    // The cached task's small outputs are inline: its rows carry the bytes, and they load.
+    const cachedStart = await changed.store.meta.listArtifacts(changed.result.runId, changed.step('start')[0]!.taskId);
+    assert.ok(cachedStart.length === 2 && cachedStart.every((a) => a.inline !== undefined && a.inline.byteLength === a.bytes));
+    assert.deepEqual(await changed.values('start', 'base'), [[1, 2, 3]]);
     await changed.close();
     cacheHome.cleanup();
   });
@@ -89,7 +94,15 @@ describe('resume', () => {
       assert.equal(result.digest, fresh.digest, 'same result as an uninterrupted run');
       // Cloned tasks point at their originals and share their artifacts' blobs.
       const clone = tasks.find((t) => t.attempts?.[0]?.status === 'cloned');
-      if (clone) assert.match(clone.originPathspec!, new RegExp(`^Resumable/${origin.result.runId}/`));
+      if (clone) {
+        assert.match(clone.originPathspec!, new RegExp(`^Resumable/${origin.result.runId}/`));
+        // Small outputs are inline: the clone's rows carry the original's bytes under the same digests.
+        const originTask = Number(clone.originPathspec!.split('/')[3]);
+        const bytesOf = (list: readonly ArtifactRecord[]) => list.map((a) => [a.name, a.digest, a.inline === undefined ? null : Buffer.from(a.inline).toString('hex')]);
+        const mine = await run.store.meta.listArtifacts(resumed.runId, clone.taskId);
+        assert.ok(mine.some((a) => a.inline !== undefined), 'the cloned task has inline outputs');
+        assert.deepEqual(bytesOf(mine), bytesOf(await run.store.meta.listArtifacts(origin.result.runId, originTask)));
+      }
       await run.close();
       await origin.close();
     });

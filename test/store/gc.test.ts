@@ -11,7 +11,7 @@ import { checkpointGcSource, checkpointStore } from '../../src/runtime/checkpoin
 import { chooseRuns, collectGarbage, parseDuration, type GcOptions } from '../../src/store/gc.js';
 import { openBlobStore, openStore, type Store } from '../../src/store/home.js';
 import { newRunId } from '../../src/store/ids.js';
-import type { BlobPointer, RunRecord } from '../../src/store/types.js';
+import type { ArtifactRecord, BlobPointer, RunRecord } from '../../src/store/types.js';
 import { clearPackCache, ITEMS_CODEC, loadItemPointers, loadValue, storeItems } from '../../src/store/values.js';
 import { runFixture, tempHome } from '../helpers/run.js';
 
@@ -37,10 +37,11 @@ function age(dir: string, msAgo: number): void {
   }
 }
 
-/** Every blob a run references: artifacts, the items of item manifests, foreach item pointers (a packed item's blob is its pack). */
+/** Every blob a run references: artifacts (not inline ones), the items of item manifests, foreach item pointers (a packed item's blob is its pack). */
 async function referencedBy(store: Store, runId: string): Promise<Set<string>> {
   const digests = new Set<string>();
   const add = (p: BlobPointer): void => {
+    if (p.inline) return; // kept in the metadata store: no blob
     digests.add(p.pack ?? p.digest);
     if (p.codec === ITEMS_CODEC) for (const item of loadItemPointers(store.blobs, p)) add(item);
   };
@@ -61,6 +62,15 @@ async function loadAll(store: Store, runId: string): Promise<unknown> {
     }
   }
   return summary;
+}
+
+/** A run's artifacts kept inline in the metadata store. */
+async function inlineOf(store: Store, runId: string): Promise<ArtifactRecord[]> {
+  const found: ArtifactRecord[] = [];
+  for (const task of await store.meta.listTasks(runId, { limit: 100_000 })) {
+    for (const artifact of await store.meta.listArtifacts(runId, task.taskId)) if (artifact.inline) found.push(artifact);
+  }
+  return found;
 }
 
 const blobSet = (store: Store): Set<string> => new Set([...store.blobs.list()].map((b) => b.digest));
@@ -84,15 +94,17 @@ test('gc deletes old runs and their unique blobs; kept runs, shared blobs, check
   const extraDigest = store.blobs.put(Buffer.from('kept by a caller')).digest;
   const refs = await Promise.all([run1, run2, run3].map((id) => referencedBy(store, id)));
   const [refs1, refs2, refs3] = refs as [Set<string>, Set<string>, Set<string>];
-  // Each run has 7 blobs of its own (unique array, item manifest, the pack of its 3 small items,
-  // 2 shouts, shouts, summary) and 2 shared with the others (the shared array, the 'common' item's shout).
-  assert.deepEqual([refs1.size, refs2.size, refs3.size], [9, 9, 9]);
+  // Each run has 3 blobs of its own (unique array, item manifest, the pack of its 3 small items) and
+  // 1 shared with the others (the shared array); its small outputs (shouts, summary) are inline.
+  assert.deepEqual([refs1.size, refs2.size, refs3.size], [4, 4, 4]);
   const shared = [...refs1].filter((d) => refs3.has(d));
-  assert.equal(shared.length, 2);
+  assert.equal(shared.length, 1);
+  const inline3 = await inlineOf(store, run3);
+  assert.deepEqual(inline3.map((a) => a.name).sort(), ['shout', 'shout', 'shout', 'shouts', 'summary']);
   const [packs1, packs2, packs3] = await Promise.all([run1, run2, run3].map((id) => packsOf(store, id)));
   assert.deepEqual([packs1!.size, packs2!.size, packs3!.size], [1, 1, 1]);
   // 3 runs, 2 checkpoints, the extra list (a pack and its manifest), the extra blob.
-  assert.equal(blobSet(store).size, 3 * 7 + 2 + 2 + 2 + 1);
+  assert.equal(blobSet(store).size, 3 * 3 + 1 + 2 + 2 + 1);
   assert.ok(existsSync(join(home.home, 'logs', 'GcData', run1)));
   age(join(home.home, 'cas'), 2 * 3_600_000);
   const bytesBefore = [...store.blobs.list()].reduce((n, b) => n + b.bytes, 0);
@@ -108,12 +120,14 @@ test('gc deletes old runs and their unique blobs; kept runs, shared blobs, check
 
   assert.deepEqual(new Set(report.runs.deleted.map((r) => r.runId)), new Set([run1, run2]));
   assert.deepEqual([report.runs.total, report.runs.kept, report.runs.running], [3, 1, 0]);
-  // 2 runs × 7 own blobs + run 1's checkpoint.
-  assert.equal(report.blobs.deleted, 15);
+  // 2 runs × 3 own blobs + run 1's checkpoint.
+  assert.equal(report.blobs.deleted, 7);
   assert.equal(report.blobs.sparedInFlight, 0);
+  // Inline artifacts reference no blob: none is reported missing.
   assert.deepEqual([report.blobs.missing, report.blobs.truncated], [[], []]);
   const after = blobSet(store);
-  assert.equal(after.size, 9 + 1 + 2 + 1);
+  assert.equal(after.size, 4 + 1 + 2 + 1);
+  for (const a of inline3) assert.ok(!after.has(a.digest), `inline artifact '${a.name}' has no blob`);
   for (const pack of packs3!) assert.ok(after.has(pack), 'the kept run keeps the pack of its items');
   for (const pack of [...packs1!, ...packs2!]) assert.ok(!after.has(pack), 'the deleted runs lose theirs');
   for (const digest of [...refs1, ...refs2]) assert.equal(after.has(digest), refs3.has(digest), `blob ${digest}`);
@@ -177,7 +191,7 @@ test('a dry run deletes nothing and reports exactly what the real run then delet
   const dry = collectGarbage({ ...options, dryRun: true });
   assert.equal(dry.dryRun, true);
   assert.deepEqual(dry.runs.deleted.map((r) => r.runId), [run1]);
-  assert.equal(dry.blobs.deleted, 7);
+  assert.equal(dry.blobs.deleted, 3);
   assert.deepEqual(snapshot(home.home), before);
   assert.deepEqual((await store.meta.listRuns()).map((r) => r.runId), runsBefore);
   assert.equal(await loadAll(store, run1), 'SEED-1-A!,SEED-1-B!,COMMON:1');
@@ -252,7 +266,7 @@ test('while a run is in progress: its record stays, and unrecorded blobs newer t
   assert.equal(report.cutoffRun, running.runId);
   assert.equal(report.inFlightCutoff, running.createdAt - 5_000);
   assert.equal(report.blobs.sparedInFlight, 1);
-  assert.equal(report.blobs.deleted, 9 + 1);
+  assert.equal(report.blobs.deleted, 4 + 1);
   assert.equal(store.blobs.has(inFlight), true);
   assert.equal(store.blobs.has(stale), false);
   assert.equal((await store.meta.getRun(running.runId))?.status, 'running');
@@ -336,7 +350,7 @@ test('sluice gc: dry run then real run, as text and JSON; usage errors', async (
   assert.equal(lines[0], `gc of ${home.home} (dry run: nothing was deleted)`);
   assert.equal(lines[1], 'runs:   2 in the store; would delete 1, kept 1 (0 running)');
   assert.match(lines[3]!, new RegExp(`^ +GcData/${run1} +succeeded +\\d{4}-`));
-  assert.match(dry.out, /blobs: {2}16 in the store, 9 referenced; would delete 7 \(.*\), kept/);
+  assert.match(dry.out, /blobs: {2}7 in the store, 4 referenced; would delete 3 \(.*\), kept/);
   assert.match(dry.out, /would free: /);
 
   const real = await gcCli(home.home, ['--keep-last', '1', '--older-than', '0s', '--json']);
@@ -344,7 +358,7 @@ test('sluice gc: dry run then real run, as text and JSON; usage errors', async (
   const report = JSON.parse(real.out) as { dryRun: boolean; runs: { deleted: { runId: string }[] }; blobs: { deleted: number } };
   assert.equal(report.dryRun, false);
   assert.deepEqual(report.runs.deleted.map((r) => r.runId), [run1]);
-  assert.equal(report.blobs.deleted, 7);
+  assert.equal(report.blobs.deleted, 3);
   const store = openStore(home.home);
   assert.equal(await loadAll(store, run2), 'SEED-2-A!,SEED-2-B!,COMMON:2');
   await store.close();
