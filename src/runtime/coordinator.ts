@@ -429,7 +429,9 @@ export class Coordinator {
     const artifacts = Object.entries(outcome.outputs).map(([name, v]) => ({ name, digest: v.digest, codec: v.codec, bytes: v.bytes, type: v.type, ...(v.inline ? { inline: v.inline } : {}) }));
     const record = { ...this.record(task, 'done', null, outcome.endedAt, outcome.stats ?? null), reads, originPathspec };
     this.queue({ op: 'task', write: { task: record, artifacts } });
-    this.event('task-done', { step: plan.step, taskId: plan.taskId, ...(originPathspec ? { origin: originPathspec, how: task.attempts[0]?.status } : {}) });
+    // The task row already says it finished: an event per task would be one more insert per task.
+    // The log keeps what the row doesn't say: where a reused result came from.
+    if (originPathspec) this.event('task-done', { step: plan.step, taskId: plan.taskId, origin: originPathspec, how: task.attempts[0]?.status });
     if (plan.step === 'end') this.endDone = true;
     this.deps.observer.taskFinished?.({
       step: plan.step,
