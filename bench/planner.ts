@@ -196,6 +196,14 @@ async function runCell(cell: Cell, turnsPerMs: number, home: string, quick: bool
   return { cell, serial, planner, plans, configs, best };
 }
 
+function cellLine(r: CellResult): string {
+  const serial = median(r.serial);
+  const planner = median(r.planner);
+  const plan = r.plans[r.plans.length - 1]!;
+  const chose = plan === TINY ? 'serial (tiny)' : plan.mode === 'serial' ? 'serial' : `${plan.workers}w×${plan.chunkSize}`;
+  return `planner/${r.cell.name}: ${fmt(planner)} (${(serial / planner).toFixed(2)}× vs serial ${fmt(serial)}; ${Math.round((r.best.ms / planner) * 100)}% of best ${label(r.best.config)} ${fmt(r.best.ms)}; chose ${chose})`;
+}
+
 function report(results: readonly CellResult[]): boolean {
   const rows: string[][] = [['cell', 'serial', 'best config', 'best', 'planner chose', 'planner', 'vs serial', 'of best', 'est.', 'targets']];
   let ok = true;
@@ -270,6 +278,8 @@ async function main(): Promise<number> {
       const r = await runCell(cell, turnsPerMs, home, quick);
       results.push(r);
       process.stderr.write(`planner: ${cell.name} done in ${fmt(performance.now() - started)} (${r.configs.size} configurations, load average ${loadavg()[0]!.toFixed(1)})\n`);
+      // Each cell's figures as soon as they exist: a long grid stopped midway keeps what it measured.
+      process.stderr.write(`${cellLine(r)}\n`);
     }
     const ok = report(results);
     console.log(`\nload average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')} (on ${cores.online} cores; above ~${cores.online} other work shares them)`);
