@@ -10,6 +10,7 @@
  */
 import type { StepOptions } from '../flow/types.js';
 import { planBatch, type BatchPlan } from './planner/batch.js';
+import { median, meanStd } from './stats.js';
 
 /** Items timed one by one before a step's batch size is chosen (the planner's default sample). */
 export const PROBE_ITEMS = 5;
@@ -77,8 +78,7 @@ export class Batcher {
     state.itemMs.push(itemMs);
     state.overheadMs.push(Math.max(0, roundTripMs - itemMs));
     if (state.itemMs.length < PROBE_ITEMS && waiting > 0) return;
-    const itemMean = mean(state.itemMs);
-    const sd = Math.sqrt(state.itemMs.reduce((s, x) => s + (x - itemMean) ** 2, 0) / Math.max(1, state.itemMs.length - 1));
+    const { mean: itemMean, std: sd } = meanStd(state.itemMs);
     const cv = itemMean > 0 && state.itemMs.length > 1 ? sd / itemMean : 0;
     // The median: a worker's first task also pays for starting the worker.
     const overheadMs = median(state.overheadMs);
@@ -118,14 +118,4 @@ export class Batcher {
     }
     return state;
   }
-}
-
-function mean(values: readonly number[]): number {
-  return values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length === 0 ? 0 : sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }

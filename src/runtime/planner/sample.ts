@@ -5,6 +5,7 @@
  */
 import { getHeapStatistics } from 'node:v8';
 import { deserialize, serialize } from 'node:v8';
+import { median, meanStd } from '../stats.js';
 import { encodeForTransfer, transferProblem } from './transport.js';
 
 /** What the dry run measured. */
@@ -78,11 +79,6 @@ export function* spreadIndices(n: number): Generator<number> {
   for (let i = 0; i < n && seen.size < n; i++) if (!seen.has(i)) yield i;
 }
 
-function meanStd(values: readonly number[]): { mean: number; std: number } {
-  const mean = values.reduce((s, v) => s + v, 0) / Math.max(1, values.length);
-  const variance = values.reduce((s, v) => s + (v - mean) ** 2, 0) / Math.max(1, values.length - 1);
-  return { mean, std: Math.sqrt(variance) };
-}
 
 function timeCodec(value: unknown): { encodeMs: number; decodeMs: number; bytes: number } {
   let t = performance.now();
@@ -111,12 +107,6 @@ const CHEAP_MAX_SHARE = 0.02;
 /** Items faster than this (ms) are timed with robust statistics: a clock read or a preemption is as long as they are. */
 const ROBUST_BELOW_MS = 0.05;
 
-function median(values: readonly number[]): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 /**
  * Runs the dry run over `items`, writing sampled results into `results`. `call` runs one item and

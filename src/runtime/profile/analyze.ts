@@ -3,6 +3,7 @@
  * through the task DAG (parent task ids), parallel efficiency, and the bottleneck step.
  */
 import type { EventRecord, RunRecord, TaskRecord } from '../../store/types.js';
+import { median } from '../stats.js';
 import type { BatchSummary, CriticalSegment, DeclaredResources, MapSummary, StepProfile } from './types.js';
 
 /** Wall time of a task (ms), 0 when it never started or ended. */
@@ -10,12 +11,6 @@ export function taskMs(t: TaskRecord): number {
   return t.startedAt !== null && t.endedAt !== null ? Math.max(0, t.endedAt - t.startedAt) : 0;
 }
 
-function median(values: readonly number[]): number {
-  if (values.length === 0) return 0;
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
 
 interface GraphStep {
   readonly name: string;
