@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { dryRun, spreadIndices } from '../../../src/runtime/planner/sample.js';
+import { blockPicker, dryRun, spreadIndices } from '../../../src/runtime/planner/sample.js';
 import { formatBar } from '../../../src/runtime/planner/progress.js';
 
 test('spread indices: any prefix covers the list evenly, and every index comes exactly once', () => {
@@ -11,6 +11,30 @@ test('spread indices: any prefix covers the list evenly, and every index comes e
   assert.deepEqual([...all].sort((a, b) => a - b), Array.from({ length: 37 }, (_, i) => i));
   assert.deepEqual([...spreadIndices(1)], [0]);
   assert.deepEqual([...spreadIndices(0)], []);
+});
+
+test('dry-run blocks: runs of up to 64 consecutive positions at spread starts, never a position twice', () => {
+  const n = 10_000;
+  const pick = blockPicker(n, [5000, 1180]);
+  const seen = new Set<number>([5000, 1180]);
+  const starts: number[] = [];
+  for (const size of [8, 16, 256, 1024]) {
+    const block = pick(size);
+    assert.equal(block.length, size);
+    for (let k = 0; k < block.length; k++) {
+      assert.ok(!seen.has(block[k]!), `position ${block[k]} picked twice`);
+      seen.add(block[k]!);
+      if (k === 0 || block[k]! !== block[k - 1]! + 1) starts.push(block[k]!);
+    }
+  }
+  // 1,304 positions in runs of at most 64: at least 21 runs, spread over every tenth of the list.
+  assert.ok(starts.length >= 21, `${starts.length} runs`);
+  assert.equal(new Set(starts.map((s) => Math.floor(s / 1000))).size, 10);
+  // A short list runs out: every position exactly once, then empty blocks.
+  const small = blockPicker(50, [25]);
+  const all = [...small(30), ...small(30)];
+  assert.deepEqual([...all].sort((a, b) => a - b), Array.from({ length: 50 }, (_, i) => i).filter((i) => i !== 25));
+  assert.deepEqual(small(8), []);
 });
 
 test('dry run keeps the results of the items it ran, and stops after one item when the whole list is tiny', async () => {
