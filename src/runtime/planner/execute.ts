@@ -166,9 +166,10 @@ export async function runParallel(
       resolveRun();
     }
   };
-  const send = (w: MapWorker): void => {
+  /** Sends chunks until `w` holds `upTo` (a cold worker gets its first before it is ready: see setup). */
+  const send = (w: MapWorker, upTo = IN_FLIGHT, ready = usable.has(w)): void => {
     const queue = inFlight.get(w)!;
-    while (!settled && usable.has(w) && queue.length < IN_FLIGHT && front < back) {
+    while (!settled && ready && queue.length < upTo && front < back) {
       // Guided: full chunks while plenty is left, then smaller ones down to minChunk.
       const size = Math.max(minChunk, Math.min(chunkSize, Math.ceil((back - front) / (2 * workerCount))));
       const end = Math.min(front + size, back);
@@ -254,6 +255,16 @@ export async function runParallel(
   };
   const setup = async (w: MapWorker): Promise<void> => {
     w.onMessage = onMessage(w);
+    // A cold worker gets its module and first chunk now, queued until it runs: it starts work the
+    // moment it has imported the module, not when this thread — perhaps busy with a long item of
+    // its own — gets round to its 'ready' and 'loaded' messages (seen: 200 ms items left booted
+    // workers idle for ~0.4 s). If it cannot start or import, the chunk is handed back.
+    const early = w.startMs === undefined;
+    if (early) {
+      void w.load(fnRef.module);
+      if (state.shared !== undefined) w.send({ t: 'shared', map: mapId, value: encodeForTransfer(state.shared) });
+      send(w, 1, true);
+    }
     w.onExit = (error) => {
       const lost = inFlight.get(w) ?? [];
       if (lost.length > 0 && !settled) {
@@ -279,7 +290,7 @@ export async function runParallel(
       return;
     }
     if (!hadModule && loaded.ms > 0) importMs.push(loaded.ms);
-    if (state.shared !== undefined) w.send({ t: 'shared', map: mapId, value: encodeForTransfer(state.shared) });
+    if (state.shared !== undefined && !early) w.send({ t: 'shared', map: mapId, value: encodeForTransfer(state.shared) });
     usable.add(w);
     send(w);
   };

@@ -51,7 +51,7 @@ export function explainPlan(p: MapPlanData): string {
     const when = m.measuredAt ? ` ${new Date(m.measuredAt).toISOString().slice(0, 16).replace('T', ' ')}` : '';
     lines.push(
       `    workers  start ${fmtMs(m.workerStartMs)} + import ${fmtMs(m.importMs)}${m.importKnown ? '' : ' (assumed: module not imported in a worker yet)'}, ` +
-        `${fmtBytes(m.workerBytes)} each; ${m.warmWorkers} warm`,
+        `${fmtBytes(m.workerBytes)} each; ${m.warmWorkers} warm; busy together, each runs at ${Math.round(m.threadEfficiency * 100)}% of one alone`,
     );
     lines.push(`    dispatch ${fmtMs(m.roundTripMs)} round trip, ${fmtMs(m.pipelinedMs)} per chunk pipelined (${m.facts}${when})`);
   }

@@ -257,6 +257,7 @@ async function planFrom<I, R, S>(items: readonly I[], fn: AnyFn<I, R, S>, option
     pipelinedMs: f.pipelinedMs,
     freeBytes: mem.free,
     workerBytes: f.workerBytes,
+    threadEfficiency: f.threadEfficiency,
   };
 
   let workers = 0;
@@ -357,6 +358,7 @@ async function planFrom<I, R, S>(items: readonly I[], fn: AnyFn<I, R, S>, option
       roundTripMs: f.roundTripMs,
       pipelinedMs: f.pipelinedMs,
       workerBytes: f.workerBytes,
+      threadEfficiency: f.threadEfficiency,
       warmWorkers: warmNow,
     },
     reasons,
@@ -420,6 +422,7 @@ const QUICK_MACHINE: PlanMachine = {
   roundTripMs: 0,
   pipelinedMs: 0,
   workerBytes: 0,
+  threadEfficiency: 1,
   warmWorkers: 0,
 };
 

@@ -15,7 +15,9 @@ export type ToMapWorker =
   | { readonly t: 'chunk'; readonly map: number; readonly chunk: number; readonly name: string; readonly indices: Int32Array; readonly items: unknown[]; readonly codec: boolean }
   /** The map call is over: drop its shared value. */
   | { readonly t: 'end'; readonly map: number }
-  | { readonly t: 'ping'; readonly n: number; readonly payload?: unknown };
+  | { readonly t: 'ping'; readonly n: number; readonly payload?: unknown }
+  /** Busy the CPU for `ms` and count the loop turns done (machine facts: how threads share cores). */
+  | { readonly t: 'spin'; readonly ms: number };
 
 export type FromMapWorker =
   | { readonly t: 'ready' }
@@ -31,7 +33,8 @@ export type FromMapWorker =
       readonly where: 'item' | 'result' | 'function' | 'shared';
       readonly error: WireError;
     }
-  | { readonly t: 'pong'; readonly n: number };
+  | { readonly t: 'pong'; readonly n: number }
+  | { readonly t: 'spun'; readonly turns: number };
 
 export function toWireError(error: unknown): WireError {
   if (error instanceof Error) return { name: error.name, message: error.message, stack: error.stack };

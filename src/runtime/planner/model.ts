@@ -10,7 +10,9 @@
  *   worker  (items × (compute + item decode + result encode) × slowdown + K × dispatch) / W
  *   main    items × (item encode + result decode) + K × dispatch   (the coordinator is serial)
  *   slowdown  each busy thread gets min(1, cores / (other busy cores + our threads)) of a core —
- *           Linux shares cores fairly — relative to the one-thread share the dry run ran at
+ *           Linux shares cores fairly — relative to the one-thread share the dry run ran at, and
+ *           runs at the measured thread efficiency when several cores are busy (cores slow each
+ *           other down: shared caches, a hypervisor's siblings, no boost clock)
  *   tail    ½ last chunk × (W−1)/W + cv × compute × √m            (workers finish their last chunks at different
  *                                                                    times; uneven items widen that)
  *   total   S + max(worker, main) + round trip + tail
@@ -56,6 +58,8 @@ export interface Capacity {
   readonly pipelinedMs: number;
   readonly freeBytes: number;
   readonly workerBytes: number;
+  /** Per-thread speed with every core busy, relative to one busy thread (measured; default 1). */
+  readonly threadEfficiency?: number;
 }
 
 /** One configuration's estimated time, by part. */
@@ -115,10 +119,21 @@ export function threadShare(cores: number, other: number, threads: number): numb
   return Math.min(1, cores / (other + threads));
 }
 
+/**
+ * Speed of each of `busy` busy threads (all of them, ours and others') relative to one busy
+ * thread alone: 1 for one, the measured efficiency once every core is busy, in between linearly.
+ */
+export function threadSpeed(cores: number, efficiency: number, busy: number): number {
+  if (busy <= 1 || cores <= 1) return 1;
+  return 1 - (1 - efficiency) * Math.min(1, (busy - 1) / (cores - 1));
+}
+
 export function estimate(w: WorkloadStats, c: Capacity, workers: number, chunkSize: number): Estimate {
   const R = w.remaining;
   const other = c.otherBusy ?? 0;
-  const share = (threads: number): number => threadShare(c.cores, other, threads);
+  const efficiency = c.threadEfficiency ?? 1;
+  // A thread's speed: its fair share of a core, at the speed cores keep when that many are busy.
+  const share = (threads: number): number => threadShare(c.cores, other, threads) * threadSpeed(c.cores, efficiency, other + threads);
   // The dry run ran alone in this thread: its times are at the one-thread share.
   const measuredAt = share(1);
   const memoryPerWorker = c.workerBytes + 2 * w.sharedBytes + w.callBytes + 2 * chunkSize * (w.itemBytes + w.resultBytes);

@@ -56,6 +56,7 @@ class Thread implements MapWorker {
   private readonly loaded = new Set<string>();
   private readonly loadWaiters = new Map<string, (outcome: LoadOutcome) => void>();
   private pongs: ((n: number) => void) | undefined;
+  private spun: ((turns: number) => void) | undefined;
 
   constructor(
     readonly id: number,
@@ -88,6 +89,10 @@ class Thread implements MapWorker {
         case 'pong':
           this.pongs?.(message.n);
           return;
+        case 'spun':
+          this.spun?.(message.turns);
+          this.spun = undefined;
+          return;
         default:
           this.onMessage?.(message);
       }
@@ -118,12 +123,11 @@ class Thread implements MapWorker {
     const key = moduleKey(module);
     let pending = this.modules.get(key);
     if (!pending) {
+      // Sent at once: a worker still starting finds it queued and imports as soon as it runs.
+      const answered = new Promise<LoadOutcome>((resolve) => this.loadWaiters.set(key, resolve));
+      this.send({ t: 'load', module });
       pending = this.ready.then(
-        () =>
-          new Promise<LoadOutcome>((resolve) => {
-            this.loadWaiters.set(key, resolve);
-            this.send({ t: 'load', module });
-          }),
+        () => answered,
         (error: Error) => ({ ok: false, error: { name: error.name, message: error.message } }) as LoadOutcome,
       );
       this.modules.set(key, pending);
@@ -156,6 +160,15 @@ class Thread implements MapWorker {
     });
     this.pongs = undefined;
     return { roundTripMs, pipelinedMs: (performance.now() - started) / trips };
+  }
+
+  /** Busies the worker's CPU for `ms`; resolves with the loop turns it managed. */
+  async spin(ms: number): Promise<number> {
+    await this.ready;
+    return new Promise<number>((resolve) => {
+      this.spun = resolve;
+      this.send({ t: 'spin', ms });
+    });
   }
 
   setRef(on: boolean): void {
@@ -261,18 +274,30 @@ export class MapPool {
     await t.terminate().catch(() => 0);
   }
 
-  /** Measures a fresh worker's start and message round trips (for the machine facts). */
-  async probe(): Promise<{ startMs: number; roundTripMs: number; pipelinedMs: number; rssBytes: number }> {
+  /**
+   * Measures a fresh worker's start and message round trips (for the machine facts), and — given
+   * `cores` > 1 — how fast each of `cores` busy threads runs next to one busy alone.
+   */
+  async probe(cores = 1): Promise<{ startMs: number; roundTripMs: number; pipelinedMs: number; rssBytes: number; threadEfficiency: number }> {
     const rssBefore = process.memoryUsage.rss();
     const [thread] = this.acquire(1) as [Thread];
+    const others: Thread[] = [];
     try {
       await thread.ready;
       const rssBytes = Math.max(0, process.memoryUsage.rss() - rssBefore);
       await thread.ping(20); // warm the message path
       const { roundTripMs, pipelinedMs } = await thread.ping(200);
-      return { startMs: thread.startMs ?? 0, roundTripMs, pipelinedMs, rssBytes };
+      const startMs = thread.startMs ?? 0;
+      let threadEfficiency = 1;
+      const n = Math.floor(cores);
+      if (n > 1) {
+        others.push(...(this.acquire(n - 1) as Thread[]));
+        await Promise.all(others.map((t) => t.ready));
+        threadEfficiency = await measureEfficiency([thread, ...others]);
+      }
+      return { startMs, roundTripMs, pipelinedMs, rssBytes, threadEfficiency };
     } finally {
-      this.release([thread]);
+      this.release([thread, ...others]);
     }
   }
 
@@ -293,6 +318,26 @@ export class MapPool {
     const index = this.threads.indexOf(thread);
     if (index >= 0) this.threads.splice(index, 1);
   }
+}
+
+/** ms each thread spins per measurement. */
+const SPIN_MS = 40;
+
+/**
+ * Per-thread speed with every thread busy, relative to one thread busy alone: best of three
+ * rounds (other work only ever lowers it), within [0.5, 1]. Below 1 when cores share something
+ * (a hypervisor's siblings, caches, memory bandwidth, clock boost for one busy core).
+ */
+async function measureEfficiency(threads: readonly Thread[]): Promise<number> {
+  await Promise.all(threads.map((t) => t.spin(SPIN_MS / 4))); // warm the loop in each
+  let best = 0;
+  for (let round = 0; round < 3; round++) {
+    const solo = await threads[0]!.spin(SPIN_MS);
+    const together = await Promise.all(threads.map((t) => t.spin(SPIN_MS)));
+    const mean = together.reduce((a, b) => a + b, 0) / together.length;
+    if (solo > 0) best = Math.max(best, mean / solo);
+  }
+  return Math.min(1, Math.max(0.5, best || 1));
 }
 
 const POOL_KEY = Symbol.for('sluice.planner.pool');

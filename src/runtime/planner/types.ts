@@ -39,6 +39,8 @@ export interface PlanMachine {
   readonly roundTripMs: number;
   readonly pipelinedMs: number;
   readonly workerBytes: number;
+  /** Per-thread speed with every core busy, relative to one busy thread (see MachineFacts). */
+  readonly threadEfficiency: number;
   /** Idle workers that could run the function without starting. */
   readonly warmWorkers: number;
 }

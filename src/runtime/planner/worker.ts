@@ -92,6 +92,18 @@ async function runChunk(message: Extract<ToMapWorker, { t: 'chunk' }>): Promise<
   }
 }
 
+/** Floating-point work for `ms`; returns the loop turns done (the clock is read every 1,024 turns). */
+function spinFor(ms: number): number {
+  const end = performance.now() + ms;
+  let turns = 0;
+  let acc = 0;
+  do {
+    for (let i = 0; i < 1024; i++) acc += Math.sqrt(turns + i);
+    turns += 1024;
+  } while (performance.now() < end);
+  return acc > 0 ? turns : 0;
+}
+
 port.on('message', (message: ToMapWorker) => {
   switch (message.t) {
     case 'load': {
@@ -102,13 +114,16 @@ port.on('message', (message: ToMapWorker) => {
       void loaded.get(key)!.then((reply) => send(first || reply.t !== 'loaded' ? reply : { ...reply, ms: 0 }));
       return;
     }
-    case 'shared':
-      try {
-        shared.set(message.map, decodeFromTransfer(message.value));
-      } catch (error) {
-        send({ t: 'fail', map: message.map, chunk: -1, index: -1, where: 'shared', error: toWireError(error) });
-      }
+    case 'shared': {
+      // After any module still loading (its codecs may be needed to decode the value), and in
+      // order with the chunks that use it.
+      const pending = [...loaded.values()];
+      queue = queue
+        .then(() => Promise.all(pending))
+        .then(() => shared.set(message.map, decodeFromTransfer(message.value)))
+        .catch((error: unknown) => send({ t: 'fail', map: message.map, chunk: -1, index: -1, where: 'shared', error: toWireError(error) }));
       return;
+    }
     case 'chunk': {
       // Chunks of one worker run one after another, after any module still loading.
       const pending = [...loaded.values()];
@@ -123,6 +138,9 @@ port.on('message', (message: ToMapWorker) => {
       return;
     case 'ping':
       send({ t: 'pong', n: message.n });
+      return;
+    case 'spin':
+      send({ t: 'spun', turns: spinFor(message.ms) });
       return;
   }
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { chunkCandidates, choose, estimate, type Capacity, type WorkloadStats } from '../../../src/runtime/planner/model.js';
+import { chunkCandidates, choose, estimate, threadSpeed, type Capacity, type WorkloadStats } from '../../../src/runtime/planner/model.js';
 
 const GiB = 1024 ** 3;
 const work = (over: Partial<WorkloadStats> = {}): WorkloadStats => ({
@@ -122,4 +122,22 @@ test('choose: on a busy machine workers get a fair share of the cores: still wor
   assert.ok(speedup > 1.2 && speedup < 1.34, `estimated ${speedup}`);
   // Cold start of 2 workers while the main thread helps: 3 threads at 1/2 core each → 300 / 0.5.
   assert.equal(c.chosen!.startMs, 600);
+});
+
+test('thread speed: one busy thread runs at full speed, every core busy at the measured efficiency, linear between', () => {
+  assert.equal(threadSpeed(2, 0.8, 1), 1);
+  assert.equal(threadSpeed(2, 0.8, 2), 0.8);
+  assert.equal(threadSpeed(2, 0.8, 3), 0.8, 'more threads than cores: no worse than all cores busy');
+  assert.ok(Math.abs(threadSpeed(5, 0.8, 3) - 0.9) < 1e-12);
+  assert.equal(threadSpeed(1, 0.5, 4), 1, 'one core cannot slow itself');
+});
+
+test('choose: cores that slow each other (efficiency 0.8) lower the estimate, not the choice for coarse items', () => {
+  const full = choose(work({ remaining: 100, itemMs: 200 }), machine({ startMs: 300 }));
+  const shared = choose(work({ remaining: 100, itemMs: 200 }), machine({ startMs: 300, threadEfficiency: 0.8 }));
+  assert.equal(shared.workers, 2);
+  const gain = (c: typeof full): number => c.serialMs / c.chosen!.totalMs;
+  // The work phase dominates: 2 workers at 80% speed are ~1.6× serial, not ~2×.
+  assert.ok(gain(full) > 1.9, `full ${gain(full)}`);
+  assert.ok(gain(shared) > 1.5 && gain(shared) < 1.62, `shared ${gain(shared)}`);
 });
