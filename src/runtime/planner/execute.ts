@@ -235,11 +235,14 @@ export async function runParallel(
             mainItems += returned.length;
             left -= returned.length;
           } else if (usable.size === 0 && front < back && (state.mainHelps !== false || starting === 0)) {
+            // Claim the slice before running it: chunks may be sent meanwhile (a cold worker's
+            // first chunk is), and must not take the same items.
             const from = Math.max(front, back - slice);
-            computeMs += await runHere(state, rest, from, back);
-            mainItems += back - from;
-            left -= back - from;
+            const to = back;
             back = from;
+            computeMs += await runHere(state, rest, from, to);
+            mainItems += to - from;
+            left -= to - from;
           } else break;
           finishIfDone();
           // Let worker messages (ready, results) in between slices.

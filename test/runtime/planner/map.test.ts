@@ -118,3 +118,17 @@ test('workers started ahead (during a dry run) are the ones the map then takes',
   assert.equal(mapPool().size(), 2, 'no other worker was started');
   assert.equal(mapPool().warm(square.module) + mapPool().starting(square.module), 2, 'both are back in the pool');
 });
+
+test("a cold worker's first chunk and the main thread's own slice never take the same items", { timeout: 30_000 }, async () => {
+  // The cold worker is sent a chunk of the whole list at once, while the main thread has just
+  // begun a slice from the end; both taking those items left the count of items still to come
+  // below zero, and the map waited forever.
+  for (const workers of [1, 2]) {
+    await mapPool().shutdown();
+    let realised: { mainItems: number; workerItems: number } | null | undefined;
+    // 200,000 cheap items: more than the main thread's first slice (5 ms of them).
+    const out = await map(range(200_000), square, { home, workers, chunkSize: 200_000, onRealised: (p) => (realised = p.realised) });
+    assert.deepEqual(out, range(200_000).map((x) => x * x));
+    assert.ok(realised && realised.mainItems > 0 && realised.workerItems > 0, JSON.stringify(realised));
+  }
+});
