@@ -108,6 +108,8 @@ const CHEAP_SAMPLE_MAX_MS = 20;
 /** ... but to no more than this many items, nor this share of the list. */
 const CHEAP_MAX_ITEMS = 20_000;
 const CHEAP_MAX_SHARE = 0.02;
+/** A first transfer timing at least this long (ms) is used as it is: no warm pass, no repeats. */
+const TRANSFER_TIMING_MS = 1;
 /** Items faster than this (ms) are timed with robust statistics: a clock read or a preemption is as long as they are. */
 const ROBUST_BELOW_MS = 0.05;
 
@@ -306,8 +308,8 @@ export function blockPicker(n: number, ran: readonly number[]): (size: number) =
  * the call, not the data). Per item: the array's cost divided by its length.
  */
 function measureTransfer(items: readonly unknown[], results: readonly unknown[], on: readonly number[], stats: Mutable<SampleStats>): void {
-  const sentItems: unknown[] = [];
   const sentResults: unknown[] = [];
+  const candidates: unknown[] = [];
   for (const i of on) {
     const problem = transferProblem(results[i]);
     if (problem) {
@@ -315,23 +317,38 @@ function measureTransfer(items: readonly unknown[], results: readonly unknown[],
       continue;
     }
     sentResults.push(results[i]);
-    try {
-      serialize(encodeForTransfer(items[i]));
-      sentItems.push(items[i]);
-    } catch {
-      // Reported by the full item check before anything is sent.
-    }
+    candidates.push(items[i]);
   }
-  const perItem = (values: readonly unknown[]): { encodeMs: number; decodeMs: number; bytes: number } => {
-    if (values.length === 0) return { encodeMs: 0, decodeMs: 0, bytes: 0 };
-    const bytes = timeCodec(values).bytes / values.length;
+  /** The values' first timing, and the values that can be sent (an item that cannot is reported by the full check later). */
+  const firstTiming = (values: unknown[]): { values: unknown[]; first: ReturnType<typeof timeCodec> | undefined } => {
+    if (values.length === 0) return { values, first: undefined };
+    try {
+      return { values, first: timeCodec(values) };
+    } catch {
+      const ok = values.filter((v) => {
+        try {
+          serialize(encodeForTransfer(v));
+          return true;
+        } catch {
+          return false;
+        }
+      });
+      return { values: ok, first: ok.length > 0 ? timeCodec(ok) : undefined };
+    }
+  };
+  const perItem = (all: unknown[]): { encodeMs: number; decodeMs: number; bytes: number } => {
+    const { values, first } = firstTiming(all);
+    if (!first) return { encodeMs: 0, decodeMs: 0, bytes: 0 };
+    const bytes = first.bytes / values.length;
+    // Megabytes take long enough to time once, cold or not (and each pass costs real time).
+    if (first.encodeMs + first.decodeMs >= TRANSFER_TIMING_MS) return { encodeMs: first.encodeMs / values.length, decodeMs: first.decodeMs / values.length, bytes };
     // Small values are repeated up to ~64 KiB (at most 1,024 of them), so the fixed cost of a
     // message is not charged to each item: chunks of small items carry many.
     const m = Math.max(values.length, Math.min(1024, Math.ceil(65_536 / Math.max(1, bytes))));
     const chunk = m === values.length ? values : Array.from({ length: m }, (_, j) => values[j % values.length]);
     timeCodec(chunk);
-    // Best of three: a timing this short is easily doubled by a collection or a preemption, and
-    // the noise only ever adds (seen: 6× the main thread's per-item cost, flipping a plan).
+    // Best of three: a sub-millisecond timing is easily doubled by a collection or a preemption,
+    // and the noise only ever adds (seen: 6× the main thread's per-item cost, flipping a plan).
     let encodeMs = Infinity;
     let decodeMs = Infinity;
     for (let k = 0; k < 3; k++) {
@@ -341,7 +358,7 @@ function measureTransfer(items: readonly unknown[], results: readonly unknown[],
     }
     return { encodeMs: encodeMs / m, decodeMs: decodeMs / m, bytes };
   };
-  const a = perItem(sentItems);
+  const a = perItem(candidates);
   const b = perItem(sentResults);
   stats.itemEncodeMs = a.encodeMs;
   stats.itemDecodeMs = a.decodeMs;
