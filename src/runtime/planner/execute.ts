@@ -212,16 +212,27 @@ export async function runParallel(
       if (state.signal?.aborted) return fail(new MapAbortedError(`map '${label}' was aborted: ${String(state.signal.reason ?? 'aborted')}`));
       send(w);
       finishIfDone();
+      // The list ran out: chunks still held by starting workers are the main thread's to run.
+      if (front >= back) kickMain();
     } else if (message.t === 'fail') {
       if (message.where === 'function' || message.where === 'shared') {
         dropWorker(w, `a worker could not run '${fnRef.parallelName}': ${message.error.message}; the main thread ran its items`);
         return;
       }
+      // A chunk the main thread took back runs there (and fails there, if it must).
+      if (!queue.some((c) => c.id === message.chunk)) return;
       fail(new MapItemError(label, message.index, items.length, items[message.index], message.error, message.where === 'result' ? 'result' : 'item'));
     }
   };
 
-  // The main thread works while no worker can take chunks, and on chunks handed back.
+  /** A chunk sent early to a worker that is still starting (it is the main thread's now), if any. */
+  const takeBackEarly = (): Chunk | undefined => {
+    for (const [w, queue] of inFlight) if (!usable.has(w) && queue.length > 0) return queue.pop();
+    return undefined;
+  };
+  // The main thread works while no worker can take chunks, on chunks handed back, and — once the
+  // list is claimed — on chunks sent ahead to workers still starting (a short map need not wait
+  // for them: a worker skips a chunk of a map that has ended, and a late result is ignored).
   const kickMain = (): void => {
     if (mainRunning || settled) return;
     mainRunning = true;
@@ -243,7 +254,13 @@ export async function runParallel(
             computeMs += await runHere(state, rest, from, to);
             mainItems += to - from;
             left -= to - from;
-          } else break;
+          } else {
+            const early = front >= back && (state.mainHelps !== false || starting === 0) ? takeBackEarly() : undefined;
+            if (!early) break;
+            computeMs += await runHere(state, early.indices, 0, early.indices.length);
+            mainItems += early.indices.length;
+            left -= early.indices.length;
+          }
           finishIfDone();
           // Let worker messages (ready, results) in between slices.
           await new Promise<void>((resolve) => setImmediate(resolve));

@@ -11,6 +11,9 @@ import { decodeFromTransfer, encodeForTransfer, scan, transferProblem } from './
 markMapWorker();
 const port = parentPort!;
 const shared = new Map<number, unknown>();
+/** Maps that have ended (recent ones): a chunk of theirs still queued here was run by the main thread. */
+const ended = new Set<number>();
+const ENDED_KEPT = 256;
 /** Module key → the outcome of importing it (imported once per worker). */
 const loaded = new Map<string, Promise<FromMapWorker>>();
 let queue: Promise<unknown> = Promise.resolve();
@@ -42,6 +45,7 @@ async function load(module: string): Promise<FromMapWorker> {
 
 async function runChunk(message: Extract<ToMapWorker, { t: 'chunk' }>): Promise<void> {
   const { map, chunk, indices, name } = message;
+  if (ended.has(map)) return;
   const fn = lookupParallel(name);
   if (!fn) {
     const modules = [...loaded.keys()];
@@ -135,6 +139,8 @@ port.on('message', (message: ToMapWorker) => {
     }
     case 'end':
       shared.delete(message.map);
+      ended.add(message.map);
+      if (ended.size > ENDED_KEPT) ended.delete(ended.values().next().value!);
       return;
     case 'ping':
       send({ t: 'pong', n: message.n });

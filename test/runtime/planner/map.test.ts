@@ -3,8 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { map, mapPool, MapItemError, MapSerialisationError, planMap, type MapProgress } from '../../../src/runtime/planner/index.js';
+import { map, mapPool, MapItemError, MapSerialisationError, planMap, type MapPlanData, type MapProgress } from '../../../src/runtime/planner/index.js';
 import { addShared, asyncDouble, failOn7, nested, norm, Point, scaledNorm, square, toPoint } from './fixtures/fns.js';
+import { whereRan } from './fixtures/slow-import.js';
 
 const home = mkdtempSync(join(tmpdir(), 'sluice-planner-'));
 after(async () => {
@@ -125,10 +126,23 @@ test("a cold worker's first chunk and the main thread's own slice never take the
   // below zero, and the map waited forever.
   for (const workers of [1, 2]) {
     await mapPool().shutdown();
-    let realised: { mainItems: number; workerItems: number } | null | undefined;
+    let plan: MapPlanData | undefined;
     // 200,000 cheap items: more than the main thread's first slice (5 ms of them).
-    const out = await map(range(200_000), square, { home, workers, chunkSize: 200_000, onRealised: (p) => (realised = p.realised) });
+    const out = await map(range(200_000), square, { home, workers, chunkSize: 200_000, onRealised: (p) => (plan = p) });
     assert.deepEqual(out, range(200_000).map((x) => x * x));
-    assert.ok(realised && realised.mainItems > 0 && realised.workerItems > 0, JSON.stringify(realised));
+    assert.equal(plan!.realised!.mainItems + plan!.realised!.workerItems, 200_000, "every item counted once (the dry run's among the main thread's)");
   }
+});
+
+test('a short map does not wait for workers still starting: the main thread takes back their early chunks', { timeout: 30_000 }, async () => {
+  await mapPool().shutdown();
+  // Workers take 1.5 s to import the module; the 40 items take ~40 ms. Each cold worker was sent
+  // a chunk of 10 at once; the main thread runs them itself once the list is claimed.
+  const first = await map(range(40), whereRan, { home, workers: 2, chunkSize: 10 });
+  assert.deepEqual(first, range(40), 'every item ran in the main thread');
+  // The workers finish importing and skip the ended map's chunks: the next map gets only its own.
+  const second = await map(range(40), whereRan, { home, workers: 2, chunkSize: 10, mainThreadHelps: false });
+  const fromWorkers = second.filter((v, i) => v === -i && i > 0).length;
+  assert.ok(fromWorkers >= 30, `${fromWorkers} of 40 from workers`);
+  assert.deepEqual(second.map(Math.abs), range(40));
 });
