@@ -32,6 +32,8 @@ export interface BatchDecision {
 interface StepState {
   readonly itemMs: number[];
   readonly overheadMs: number[];
+  /** Workers that ran one of the step's probes already. */
+  readonly seen: Set<string>;
   decision?: BatchDecision;
 }
 
@@ -70,16 +72,24 @@ export class Batcher {
   /**
    * A single dispatch of a probing step finished: `itemMs` is the task's own time in the worker,
    * `roundTripMs` the coordinator's from dispatch to result. `waiting` counts its step's tasks
-   * not yet dispatched; the decision is taken once enough items are timed.
+   * not yet dispatched; the decision is taken once enough items are timed. A worker's first item
+   * of the step is not timed (it pays for the worker's cold start: imports, cold code, caches).
    */
-  observe(step: string, options: StepOptions, itemMs: number, roundTripMs: number, waiting: number): void {
+  observe(step: string, options: StepOptions, itemMs: number, roundTripMs: number, waiting: number, workerId?: string): void {
     const state = this.state(step);
     if (state.decision || options.batch !== 'auto') return;
+    if (workerId !== undefined && !state.seen.has(workerId)) {
+      state.seen.add(workerId);
+      if (waiting > 0) return;
+    }
     state.itemMs.push(itemMs);
     state.overheadMs.push(Math.max(0, roundTripMs - itemMs));
     if (state.itemMs.length < PROBE_ITEMS && waiting > 0) return;
-    const { mean: itemMean, std: sd } = meanStd(state.itemMs);
-    const cv = itemMean > 0 && state.itemMs.length > 1 ? sd / itemMean : 0;
+    // Medians: a worker's first tasks also pay for its start (module import, cold code) — seen
+    // as 3-5× the item's real time in a mean of 5, which then chose batches far too big or small.
+    const { mean, std: sd } = meanStd(state.itemMs);
+    const itemMean = median(state.itemMs);
+    const cv = mean > 0 && state.itemMs.length > 1 ? sd / mean : 0;
     // The median: a worker's first task also pays for starting the worker.
     const overheadMs = median(state.overheadMs);
     const workers = this.workersFor(options);
@@ -113,7 +123,7 @@ export class Batcher {
   private state(step: string): StepState {
     let state = this.states.get(step);
     if (!state) {
-      state = { itemMs: [], overheadMs: [] };
+      state = { itemMs: [], overheadMs: [], seen: new Set() };
       this.states.set(step, state);
     }
     return state;

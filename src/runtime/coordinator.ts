@@ -388,7 +388,7 @@ export class Coordinator {
     task.startedAt = outcome.startedAt;
     if (task.dispatchedAt !== undefined) {
       const itemMs = outcome.stats?.wallMs ?? outcome.endedAt - outcome.startedAt;
-      this.batcher.observe(plan.step, task.options, itemMs, performance.now() - task.dispatchedAt, this.waitingOf(plan.step));
+      this.batcher.observe(plan.step, task.options, itemMs, performance.now() - task.dispatchedAt, this.waitingOf(plan.step), outcome.workerId);
       task.dispatchedAt = undefined;
     }
     if (outcome.ok) this.succeed(task, outcome);
