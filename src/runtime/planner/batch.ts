@@ -119,8 +119,12 @@ export function planBatch(input: BatchInput): BatchPlan {
   for (const k of [1, 2, 4, 8, 16, 32]) candidates.add(Math.max(1, Math.min(limit, Math.ceil(n / (full.workers * k)))));
   const all = [...candidates].sort((a, b) => a - b).map((b) => estimateBatch({ ...full, count: n }, b));
   const bestTotal = Math.min(...all.map((e) => e.totalMs));
-  // Ties (within 2%) go to the smaller batch: finer progress, cheaper retries and resumes.
-  const best = all.find((e) => e.totalMs <= bestTotal * 1.02)!;
+  // Ties (within 2%) go to the bigger batch. Every item stays its own task (its own retry, resume
+  // and progress), so a bigger dispatch costs nothing there; and a dispatch's measured overhead
+  // (its latency with cores free) understates its cost on busy cores: 10,000 × 1 ms items on 2
+  // workers took 8.0 s in batches of 8, 7.3-7.8 s in batches of 32-64, all within 2% here.
+  const ties = all.filter((e) => e.totalMs <= bestTotal * 1.02);
+  const best = ties[ties.length - 1]!;
   const unbatched = all[0]!;
   const reasons: string[] = [];
   if (best.batchSize === 1) reasons.push(`items take ${fmtMs(full.itemMs)}: the ${fmtMs(full.taskOverheadMs)} per-task overhead is small next to them`);
