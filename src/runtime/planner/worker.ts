@@ -96,6 +96,18 @@ async function runChunk(message: Extract<ToMapWorker, { t: 'chunk' }>): Promise<
   }
 }
 
+/**
+ * Runs `work` after everything queued before it and after every module asked for so far has
+ * loaded: shared values and chunks of one worker are handled one after another, in arrival order.
+ */
+function inTurn(work: () => unknown, onError: (error: unknown) => void): void {
+  const pending = [...loaded.values()];
+  queue = queue
+    .then(() => Promise.all(pending))
+    .then(work)
+    .catch(onError);
+}
+
 /** Floating-point work for `ms`; returns the loop turns done (the clock is read every 1,024 turns). */
 function spinFor(ms: number): number {
   const end = performance.now() + ms;
@@ -118,25 +130,19 @@ port.on('message', (message: ToMapWorker) => {
       void loaded.get(key)!.then((reply) => send(first || reply.t !== 'loaded' ? reply : { ...reply, ms: 0 }));
       return;
     }
-    case 'shared': {
-      // After any module still loading (its codecs may be needed to decode the value), and in
-      // order with the chunks that use it.
-      const pending = [...loaded.values()];
-      queue = queue
-        .then(() => Promise.all(pending))
-        .then(() => shared.set(message.map, decodeFromTransfer(message.value)))
-        .catch((error: unknown) => send({ t: 'fail', map: message.map, chunk: -1, index: -1, where: 'shared', error: toWireError(error) }));
+    case 'shared':
+      // Decoded after the module (its codecs may be needed), in order with the chunks that use it.
+      inTurn(
+        () => shared.set(message.map, decodeFromTransfer(message.value)),
+        (error) => send({ t: 'fail', map: message.map, chunk: -1, index: -1, where: 'shared', error: toWireError(error) }),
+      );
       return;
-    }
-    case 'chunk': {
-      // Chunks of one worker run one after another, after any module still loading.
-      const pending = [...loaded.values()];
-      queue = queue
-        .then(() => Promise.all(pending))
-        .then(() => runChunk(message))
-        .catch((error: unknown) => send({ t: 'fail', map: message.map, chunk: message.chunk, index: message.indices[0] ?? -1, where: 'item', error: toWireError(error) }));
+    case 'chunk':
+      inTurn(
+        () => runChunk(message),
+        (error) => send({ t: 'fail', map: message.map, chunk: message.chunk, index: message.indices[0] ?? -1, where: 'item', error: toWireError(error) }),
+      );
       return;
-    }
     case 'end':
       shared.delete(message.map);
       ended.add(message.map);
