@@ -8,7 +8,6 @@
  * ```
  */
 import { join, resolve } from 'node:path';
-import { deserialize, serialize } from 'node:v8';
 import { coreBudget, type CoreBudget } from './budget.js';
 import { freeMemory } from './cgroup.js';
 import { MapItemError, runParallel, runSerial, type ExecState } from './execute.js';
@@ -19,8 +18,8 @@ import { isParallelFn, type ParallelFn } from './parallel.js';
 import { mapPool } from './pool.js';
 import { ProgressTracker } from './progress.js';
 import { MapPlan } from './plan.js';
-import { dryRun, type SampleStats } from './sample.js';
-import { anyNeedsCodec, encodeForTransfer, scan, transferProblem } from './transport.js';
+import { dryRun, timeCodec, type SampleStats } from './sample.js';
+import { anyNeedsCodec, scan, transferProblem } from './transport.js';
 import type { MapOptions, MapPlanData, PlanMachine, PlanSample } from './types.js';
 
 /** Items (or the shared value) cannot be sent to workers and `unsendable: 'throw'` was asked for. */
@@ -428,12 +427,7 @@ const QUICK_MACHINE: PlanMachine = {
 
 function measureShared(value: unknown): { bytes: number; encodeMs: number; decodeMs: number } {
   try {
-    let t = performance.now();
-    const bytes = serialize(encodeForTransfer(value));
-    const encodeMs = performance.now() - t;
-    t = performance.now();
-    deserialize(bytes);
-    return { bytes: bytes.byteLength, encodeMs, decodeMs: performance.now() - t };
+    return timeCodec(value);
   } catch {
     return { bytes: 0, encodeMs: 0, decodeMs: 0 };
   }

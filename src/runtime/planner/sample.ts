@@ -83,8 +83,8 @@ export function* spreadIndices(n: number): Generator<number> {
   for (let i = 0; i < n && seen.size < n; i++) if (!seen.has(i)) yield i;
 }
 
-
-function timeCodec(value: unknown): { encodeMs: number; decodeMs: number; bytes: number } {
+/** Time to serialise `value` for a worker (as postMessage does) and to deserialise it; throws when it cannot be sent. */
+export function timeCodec(value: unknown): { encodeMs: number; decodeMs: number; bytes: number } {
   let t = performance.now();
   const bytes = serialize(encodeForTransfer(value));
   const encodeMs = performance.now() - t;
@@ -112,7 +112,6 @@ const CHEAP_MAX_SHARE = 0.02;
 const TRANSFER_TIMING_MS = 1;
 /** Items faster than this (ms) are timed with robust statistics: a clock read or a preemption is as long as they are. */
 const ROBUST_BELOW_MS = 0.05;
-
 
 /**
  * Runs the dry run over `items`, writing sampled results into `results`. `call` runs one item and
