@@ -88,18 +88,18 @@ export class Batcher {
     // Medians: a worker's first tasks also pay for its start (module import, cold code) — seen
     // as 3-5× the item's real time in a mean of 5, which then chose batches far too big or small.
     const { mean, std: sd } = meanStd(state.itemMs);
-    const itemMean = median(state.itemMs);
+    const typicalMs = median(state.itemMs);
     const cv = mean > 0 && state.itemMs.length > 1 ? sd / mean : 0;
     // The median: a worker's first task also pays for starting the worker.
     const overheadMs = median(state.overheadMs);
     const workers = this.workersFor(options);
     const items = waiting + state.itemMs.length;
-    const plan = planBatch({ count: Math.max(1, waiting), itemMs: itemMean, cv, workers, taskOverheadMs: overheadMs });
+    const plan = planBatch({ count: Math.max(1, waiting), itemMs: typicalMs, cv, workers, taskOverheadMs: overheadMs });
     const { explain, ...data } = plan;
     const decision: BatchDecision = {
       step,
       batchSize: plan.batchSize,
-      itemMs: itemMean,
+      itemMs: typicalMs,
       cv,
       overheadMs,
       items,

@@ -11,7 +11,6 @@ export function taskMs(t: TaskRecord): number {
   return t.startedAt !== null && t.endedAt !== null ? Math.max(0, t.endedAt - t.startedAt) : 0;
 }
 
-
 interface GraphStep {
   readonly name: string;
   readonly kind: StepProfile['kind'];
