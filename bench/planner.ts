@@ -223,11 +223,15 @@ async function runCell(cell: Cell, turnsPerMs: number, home: string, quick: bool
   return { cell, serial, planner, plans, configs, best };
 }
 
+/** A plan as the table shows it: serial, or workers × first chunk → last chunk. */
+function planName(p: MapPlanData): string {
+  return p === TINY ? 'serial (tiny)' : p.mode === 'serial' ? 'serial' : `${p.workers}w×${p.chunkSize}${p.minChunk < p.chunkSize ? `→${p.minChunk}` : ''}`;
+}
+
 function cellLine(r: CellResult): string {
   const serial = median(r.serial);
   const planner = median(r.planner);
-  const plan = r.plans[r.plans.length - 1]!;
-  const chose = plan === TINY ? 'serial (tiny)' : plan.mode === 'serial' ? 'serial' : `${plan.workers}w×${plan.chunkSize}`;
+  const chose = planName(r.plans[r.plans.length - 1]!);
   return `planner/${r.cell.name}: ${fmt(planner)} (${(serial / planner).toFixed(2)}× vs serial ${fmt(serial)}; ${Math.round((r.best.ms / r.best.plannerMs) * 100)}% of best ${label(r.best.config)} ${fmt(r.best.ms)} vs ${fmt(r.best.plannerMs)} paired; chose ${chose})`;
 }
 
@@ -239,11 +243,9 @@ function report(results: readonly CellResult[]): boolean {
     const serial = median(r.serial);
     const planner = median(r.planner);
     const plan = r.plans[r.plans.length - 1]!;
-    const name = (p: MapPlanData): string =>
-      p === TINY ? 'serial (tiny)' : p.mode === 'serial' ? 'serial' : `${p.workers}w×${p.chunkSize}${p.minChunk < p.chunkSize ? `→${p.minChunk}` : ''}`;
     // Every choice the planner made over the rounds (it re-plans each time; load can change its mind).
     const counts = new Map<string, number>();
-    for (const p of r.plans) counts.set(name(p), (counts.get(name(p)) ?? 0) + 1);
+    for (const p of r.plans) counts.set(planName(p), (counts.get(planName(p)) ?? 0) + 1);
     const chose = [...counts].map(([k, v]) => (counts.size > 1 ? `${k} ×${v}` : k)).join(', ');
     const ofBest = r.best.ms / r.best.plannerMs;
     const vsSerial = serial / planner;
