@@ -18,3 +18,30 @@ test('a task meter reports the peak RSS and heap reached during the task, and it
   assert.ok(stats.wallMs >= 50);
   assert.equal(buffer[buffer.length - 1]! + numbers.length, 2_000_001);
 });
+
+test("each task's peak RSS is its own, not the process's earlier peak (Linux)", { skip: process.platform !== 'linux' && 'peak reset needs /proc/self/clear_refs' }, () => {
+  const first = new TaskMeter();
+  // Resident outside the V8 heap, then unmapped at once by transferring and dropping it.
+  let big: ArrayBuffer | undefined = new ArrayBuffer(200 * MiB);
+  new Uint8Array(big).fill(1);
+  const firstStats = first.finish();
+  big = structuredClone(big, { transfer: [big] });
+  big = undefined;
+  const second = new TaskMeter();
+  const secondStats = second.finish();
+  assert.ok(firstStats.peakRssBytes >= 200 * MiB, `first peak ${(firstStats.peakRssBytes / MiB).toFixed(0)} MiB`);
+  assert.ok(secondStats.peakRssBytes < firstStats.peakRssBytes - 100 * MiB, `second peak ${(secondStats.peakRssBytes / MiB).toFixed(0)} MiB after the first's ${(firstStats.peakRssBytes / MiB).toFixed(0)} MiB`);
+});
+
+test('meters running side by side each get CPU time and their own figures', () => {
+  const a = new TaskMeter();
+  const b = new TaskMeter();
+  const until = performance.now() + 20;
+  while (performance.now() < until);
+  const aStats = a.finish();
+  const bStats = b.finish();
+  for (const stats of [aStats, bStats]) {
+    assert.ok(stats.cpuUserMs + stats.cpuSystemMs >= 15, `cpu ${stats.cpuUserMs} + ${stats.cpuSystemMs} ms`);
+    assert.ok(stats.peakHeapBytes > 0 && stats.peakRssBytes > 0);
+  }
+});
