@@ -10,15 +10,16 @@
 import { join, resolve } from 'node:path';
 import { coreBudget, type CoreBudget } from './budget.js';
 import { freeMemory } from './cgroup.js';
-import { MapItemError, runParallel, runSerial, type ExecState } from './execute.js';
+import { runParallel, runSerial, type ExecState } from './execute.js';
 import { moduleImportMs } from './history.js';
-import { cachedFacts, DEFAULT_FACTS, lastKnownStartMs, measureMachine, type MachineFacts } from './machine.js';
+import { cachedFacts, DEFAULT_FACTS, measureMachine, type MachineFacts } from './machine.js';
 import { choose, type Alternative, type Capacity, type WorkloadStats } from './model.js';
 import { isParallelFn, type ParallelFn } from './parallel.js';
 import { mapPool } from './pool.js';
 import { ProgressTracker } from './progress.js';
 import { MapPlan } from './plan.js';
 import { dryRun, timeCodec, type SampleStats } from './sample.js';
+import { checkOptions, quickThreshold, startTiny, type AnyFn, type FirstItem, type TinyStart } from './tiny.js';
 import { anyNeedsCodec, scan, transferProblem } from './transport.js';
 import type { MapOptions, MapPlanData, PlanMachine, PlanSample } from './types.js';
 
@@ -27,18 +28,8 @@ export class MapSerialisationError extends Error {
   override readonly name = 'MapSerialisationError';
 }
 
-const QUICK_WARM_MS = 2;
 /** Start workers during the dry run when the work is at least this many cold starts long. */
 const PRESTART_FACTOR = 10;
-/** With no measured start-up known in this process: a bare worker thread alone takes ~30-50 ms to start. */
-const QUICK_COLD_MS = 20;
-
-/** Below this much work in all (ms) nothing could pay for a worker (half a cold start; round trips when warm). */
-function quickThreshold(warm: number): number {
-  if (warm > 0) return QUICK_WARM_MS;
-  const known = lastKnownStartMs();
-  return known !== undefined ? Math.max(QUICK_COLD_MS, 0.5 * known) : QUICK_COLD_MS;
-}
 /** Measure the machine on first use only when the remaining work is at least this long (ms). */
 const MEASURE_WHEN_MS = 1500;
 /** Import time assumed for a module never imported in a worker: TypeScript vs JavaScript. */
@@ -48,8 +39,6 @@ const ASSUMED_IMPORT_JS_MS = 20;
 export function defaultHome(env: Readonly<Record<string, string | undefined>> = process.env): string {
   return env.SLUICE_HOME ? resolve(env.SLUICE_HOME) : join(process.cwd(), '.sluice');
 }
-
-type AnyFn<I, R, S> = ParallelFn<I, R, S> | ((item: I, index: number, shared: S) => R | Promise<R>);
 
 export { MapPlan };
 
@@ -75,19 +64,6 @@ function importEstimate(home: string, fnRef: ParallelFn | undefined): { ms: numb
   const known = fnRef ? moduleImportMs(home, fnRef.module) : undefined;
   if (known !== undefined) return { ms: known, known: true };
   return { ms: fnRef && /\.(c|m)?tsx?([?#]|$)/.test(fnRef.module) ? ASSUMED_IMPORT_TS_MS : ASSUMED_IMPORT_JS_MS, known: false };
-}
-
-function checkCount(label: string, name: string, value: number | undefined, min: number): void {
-  if (value !== undefined && (!Number.isInteger(value) || value < min)) {
-    throw new RangeError(`map '${label}': option ${name} must be an integer >= ${min}, got ${String(value)}`);
-  }
-}
-
-function checkOptions(label: string, options: MapOptions<any>): void {
-  checkCount(label, 'sample', options.sample, 1);
-  checkCount(label, 'maxWorkers', options.maxWorkers, 1);
-  checkCount(label, 'workers', options.workers, 0);
-  checkCount(label, 'chunkSize', options.chunkSize, 1);
 }
 
 /** Positions not run by the dry run, in list order. */
@@ -128,14 +104,6 @@ function checkItems(items: readonly unknown[], rest: Int32Array, limit = 5): { u
  */
 export async function planMap<I, R, S = undefined>(items: readonly I[], fn: AnyFn<I, R, S>, options: MapOptions<S> = {}): Promise<MapPlan<R>> {
   return planFrom(items, fn, options, undefined);
-}
-
-/** An item `map()` already ran before deciding to plan (counted as the dry run's first). */
-interface FirstItem {
-  readonly index: number;
-  readonly result: unknown;
-  readonly ms: number;
-  readonly async: boolean;
 }
 
 async function planFrom<I, R, S>(items: readonly I[], fn: AnyFn<I, R, S>, options: MapOptions<S>, first: FirstItem | undefined): Promise<MapPlan<R>> {
@@ -441,10 +409,22 @@ function fmt(ms: number): string {
  * Maps `fn` over `items` with a planned number of workers and chunk size; resolves with the
  * results in item order. A failing item rejects with a MapItemError naming its index.
  */
-export async function map<I, R, S = undefined>(items: readonly I[], fn: AnyFn<I, R, S>, options: MapOptions<S> = {}): Promise<R[]> {
-  const tiny = await runIfTiny(items, fn, options);
-  if (tiny.results) return tiny.results;
-  const plan = await planFrom(items, fn, options, tiny.first);
+export function map<I, R, S = undefined>(items: readonly I[], fn: AnyFn<I, R, S>, options: MapOptions<S> = {}): Promise<R[]> {
+  let tiny: TinyStart<R>;
+  try {
+    tiny = startTiny(items, fn, options);
+  } catch (error) {
+    return Promise.reject(error as Error);
+  }
+  // A tiny map that ran in a plain loop: done, with no await on the way.
+  if ('results' in tiny && tiny.results) return Promise.resolve(tiny.results);
+  return planAndRun(items, fn, options, tiny);
+}
+
+async function planAndRun<I, R, S>(items: readonly I[], fn: AnyFn<I, R, S>, options: MapOptions<S>, tiny: TinyStart<R>): Promise<R[]> {
+  const decided = 'pending' in tiny ? await tiny.pending : tiny;
+  if (decided.results) return decided.results;
+  const plan = await planFrom(items, fn, options, decided.first);
   options.onPlan?.(plan.toJSON());
   if (options.explain) {
     const text = plan.explain();
@@ -452,49 +432,6 @@ export async function map<I, R, S = undefined>(items: readonly I[], fn: AnyFn<I,
     else process.stderr.write(`${text}\n`);
   }
   return plan.run();
-}
-
-/**
- * The fast path: a map nobody asked to explain or watch runs its middle item; if the whole list
- * is obviously too small to split, the rest runs at once in a plain loop — no plan object, no
- * machine reads, nothing recorded. Otherwise the item counts as the dry run's first.
- */
-async function runIfTiny<I, R, S>(items: readonly I[], fn: AnyFn<I, R, S>, options: MapOptions<S>): Promise<{ results?: R[]; first?: FirstItem }> {
-  if (!Array.isArray(items) || typeof fn !== 'function' || items.length === 0) return {};
-  const label = (): string => options.label ?? (isParallelFn(fn) ? fn.parallelName : fn.name || 'anonymous');
-  checkOptions(options.label ?? 'map', options);
-  if (options.workers !== undefined || options.explain || options.onPlan || options.onProgress || options.progress === true || options.signal) return {};
-  const n = items.length;
-  const index = Math.min(n - 1, Math.floor(0.5 * n));
-  const shared = options.shared as S;
-  const t0 = performance.now();
-  let result: unknown;
-  let isAsync = false;
-  try {
-    result = fn(items[index]!, index, shared);
-    if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
-      isAsync = true;
-      result = await result;
-    }
-  } catch (error) {
-    throw new MapItemError(label(), index, n, items[index], error);
-  }
-  const ms = performance.now() - t0;
-  const warm = isParallelFn(fn) ? mapPool().warm(fn.module) : 0;
-  if (n * ms >= quickThreshold(warm)) return { first: { index, result, ms, async: isAsync } };
-  const results = new Array<R>(n);
-  results[index] = result as R;
-  for (let i = 0; i < n; i++) {
-    if (i === index) continue;
-    try {
-      let r: unknown = fn(items[i]!, i, shared);
-      if (r !== null && typeof r === 'object' && typeof (r as PromiseLike<unknown>).then === 'function') r = await r;
-      results[i] = r as R;
-    } catch (error) {
-      throw new MapItemError(label(), i, n, items[i], error);
-    }
-  }
-  return { results };
 }
 
 /**

@@ -104,6 +104,27 @@ test('tiny work is never sent to workers, and a map inside a map worker runs ser
   for (const r of inner) assert.match(r.mode, /^serial: .*inside a map worker|^serial: about/);
 });
 
+test('the fast path keeps item order when some calls return promises, and rejects (never throws) on failure', async () => {
+  // Even items answer at once, odd ones later: the plain loop stops at each promise and goes on after it.
+  const mixed = (x: number): number | Promise<number> => (x % 2 ? new Promise((resolve) => setTimeout(() => resolve(x * 10), 1)) : x * 10);
+  assert.deepEqual(await map(range(9), mixed, { home }), range(9).map((x) => x * 10));
+  // The middle item (the one timed first) async, the rest not.
+  const middleAsync = (x: number): number | Promise<number> => (x === 4 ? Promise.resolve(-1) : x);
+  assert.deepEqual(await map(range(9), middleAsync, { home }), [0, 1, 2, 3, -1, 5, 6, 7, 8]);
+  const throwsOn = (bad: number) => (x: number): number => {
+    if (x === bad) throw new Error(`no ${bad}`);
+    return x;
+  };
+  // A synchronous throw — in the middle item or a later one — is a rejected promise naming the item.
+  for (const bad of [4, 7]) {
+    const pending = map(range(9), throwsOn(bad), { home, label: 'picky' });
+    assert.ok(pending instanceof Promise);
+    await assert.rejects(pending, (error: unknown) => error instanceof MapItemError && error.index === bad && /map 'picky': item \d of 9 failed: Error: no \d/.test(error.message));
+  }
+  const rejectsOn7 = (x: number): Promise<number> => (x === 7 ? Promise.reject(new Error('late no')) : Promise.resolve(x));
+  await assert.rejects(map(range(9), rejectsOn7, { home }), (error: unknown) => error instanceof MapItemError && error.index === 7);
+});
+
 test('bad options name the option', async () => {
   await assert.rejects(map(range(3), square, { home, chunkSize: 0 }), /option chunkSize must be an integer >= 1, got 0/);
   await assert.rejects(map(range(3), square, { home, sample: 0.5 }), /option sample must be an integer >= 1, got 0\.5/);
