@@ -9,7 +9,7 @@
  */
 import { inspect } from 'node:util';
 import type { FromMapWorker, WireError } from './messages.js';
-import type { ParallelFn } from './parallel.js';
+import { isThenable, type ParallelFn } from './parallel.js';
 import type { MapPool, MapWorker } from './pool.js';
 import type { ProgressTracker } from './progress.js';
 import { decodeFromTransfer, encodeForTransfer } from './transport.js';
@@ -85,7 +85,7 @@ async function runHere(state: ExecState, positions: ArrayLike<number>, from: num
     const i = positions[k]!;
     try {
       let r = fn(items[i], i, shared);
-      if (r !== null && typeof r === 'object' && typeof (r as PromiseLike<unknown>).then === 'function') r = await r;
+      if (isThenable(r)) r = await r;
       results[i] = r;
     } catch (error) {
       throw new MapItemError(state.label, i, items.length, items[i], error);

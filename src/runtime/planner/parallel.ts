@@ -105,6 +105,11 @@ export function isParallelFn(value: unknown): value is ParallelFn {
   return typeof value === 'function' && typeof (value as Partial<ParallelFn>).parallelName === 'string';
 }
 
+/** Whether a map function's result is a promise to await (checked per item: most results are plain values). */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && typeof value === 'object' && typeof (value as PromiseLike<unknown>).then === 'function';
+}
+
 /** The registered function with this name in this thread, if any. */
 export function lookupParallel(name: string): ParallelFn | undefined {
   return registry.get(name);

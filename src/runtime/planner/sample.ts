@@ -6,6 +6,7 @@
 import { getHeapStatistics } from 'node:v8';
 import { deserialize, serialize } from 'node:v8';
 import { median, meanStd } from '../stats.js';
+import { isThenable } from './parallel.js';
 import { encodeForTransfer, transferProblem } from './transport.js';
 
 /** What the dry run measured. */
@@ -147,9 +148,9 @@ export async function dryRun(
   // as long as a microsecond item itself, and would be timed as the item's cost.
   const runOne = (i: number): Promise<void> | undefined => {
     const r = call(items[i], i);
-    if (r !== null && typeof r === 'object' && typeof (r as PromiseLike<unknown>).then === 'function') {
+    if (isThenable(r)) {
       isAsync = true;
-      return (r as PromiseLike<unknown>).then((v) => {
+      return r.then((v) => {
         results[i] = v;
         indices.push(i);
       }) as Promise<void>;

@@ -9,7 +9,7 @@
  */
 import { MapItemError } from './execute.js';
 import { lastKnownStartMs } from './machine.js';
-import { isParallelFn, type ParallelFn } from './parallel.js';
+import { isParallelFn, isThenable, type ParallelFn } from './parallel.js';
 import { mapPool } from './pool.js';
 import type { MapOptions } from './types.js';
 
@@ -61,10 +61,6 @@ interface Run<I, R, S> {
   readonly items: readonly I[];
   readonly fn: AnyFn<I, R, S>;
   readonly options: MapOptions<S>;
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && typeof value === 'object' && typeof (value as PromiseLike<unknown>).then === 'function';
 }
 
 function itemError<I, R, S>(run: Run<I, R, S>, index: number, error: unknown): MapItemError {

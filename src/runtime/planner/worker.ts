@@ -5,7 +5,7 @@
 import { parentPort } from 'node:worker_threads';
 import type { FromMapWorker, ToMapWorker } from './messages.js';
 import { toWireError } from './messages.js';
-import { lookupParallel, markMapWorker, moduleKey, parallelNamesIn } from './parallel.js';
+import { isThenable, lookupParallel, markMapWorker, moduleKey, parallelNamesIn } from './parallel.js';
 import { decodeFromTransfer, encodeForTransfer, scan, transferProblem } from './transport.js';
 
 markMapWorker();
@@ -73,7 +73,7 @@ async function runChunk(message: Extract<ToMapWorker, { t: 'chunk' }>): Promise<
   for (let i = 0; i < items.length; i++) {
     try {
       let r = fn(items[i], indices[i]!, sharedValue) as unknown;
-      if (r !== null && typeof r === 'object' && typeof (r as PromiseLike<unknown>).then === 'function') r = await r;
+      if (isThenable(r)) r = await r;
       if (r !== null && typeof r === 'object' && !ArrayBuffer.isView(r) && scan(r).codec) {
         r = encodeForTransfer(r);
         codec = true;
