@@ -19,7 +19,7 @@ import { mapPool } from './pool.js';
 import { ProgressTracker } from './progress.js';
 import { MapPlan } from './plan.js';
 import { dryRun, timeCodec, type SampleStats } from './sample.js';
-import { checkOptions, quickThreshold, startTiny, type AnyFn, type FirstItem, type TinyStart } from './tiny.js';
+import { checkOptions, mapLabel, quickThreshold, startTiny, type AnyFn, type FirstItem, type TinyStart } from './tiny.js';
 import { anyNeedsCodec, scan, transferProblem } from './transport.js';
 import type { MapOptions, MapPlanData, PlanMachine, PlanSample } from './types.js';
 
@@ -110,7 +110,7 @@ async function planFrom<I, R, S>(items: readonly I[], fn: AnyFn<I, R, S>, option
   if (!Array.isArray(items)) throw new TypeError(`map(): items must be an array, got ${items === null ? 'null' : typeof items}`);
   if (typeof fn !== 'function') throw new TypeError(`map(): fn must be a function, got ${typeof fn}`);
   const fnRef = isParallelFn(fn) ? fn : undefined;
-  const label = options.label ?? fnRef?.parallelName ?? (fn.name || 'anonymous');
+  const label = mapLabel(fn, options);
   checkOptions(label, options);
   const n = items.length;
   const results = new Array<R>(n);

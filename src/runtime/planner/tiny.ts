@@ -63,10 +63,13 @@ interface Run<I, R, S> {
   readonly options: MapOptions<S>;
 }
 
+/** The name a map goes by in its errors and explanations: its label, or its function's name. */
+export function mapLabel(fn: AnyFn<any, any, any>, options: MapOptions<any>): string {
+  return options.label ?? (isParallelFn(fn) ? fn.parallelName : fn.name || 'anonymous');
+}
+
 function itemError<I, R, S>(run: Run<I, R, S>, index: number, error: unknown): MapItemError {
-  const { fn, options } = run;
-  const label = options.label ?? (isParallelFn(fn) ? fn.parallelName : fn.name || 'anonymous');
-  return new MapItemError(label, index, run.items.length, run.items[index], error);
+  return new MapItemError(mapLabel(run.fn, run.options), index, run.items.length, run.items[index], error);
 }
 
 /**
