@@ -2,8 +2,8 @@
  * foreach-batch: `batch: 'auto'` against one item per dispatch, on the pool (2 workers).
  *
  * Cells: 100,000 items of 1 ms — the issue's case (per-dispatch overhead is about the item's cost:
- * batching should pay; the cell takes ~2.5 minutes), and 100 items of 50 ms (overhead is noise: batching must not hurt). Each item spins the CPU
- * for its time and returns a small value. Measured: the foreach phase (first item start → last item
+ * batching should pay; the cell takes ~2.5 minutes), and 100 items of 50 ms (overhead is noise:
+ * batching must not hurt). Each item spins the CPU for its time and returns a small value. Measured: the foreach phase (first item start → last item
  * end), so the upstream step that stores the items does not count; the ideal is the items' own
  * recorded user time divided by the workers.
  *

@@ -85,12 +85,11 @@ export class Batcher {
     state.itemMs.push(itemMs);
     state.overheadMs.push(Math.max(0, roundTripMs - itemMs));
     if (state.itemMs.length < PROBE_ITEMS && waiting > 0) return;
-    // Medians: a worker's first tasks also pay for its start (module import, cold code) — seen
+    // Medians: a worker's early tasks also pay for its start (module import, cold code) — seen
     // as 3-5× the item's real time in a mean of 5, which then chose batches far too big or small.
     const { mean, std: sd } = meanStd(state.itemMs);
     const typicalMs = median(state.itemMs);
     const cv = mean > 0 && state.itemMs.length > 1 ? sd / mean : 0;
-    // The median: a worker's first task also pays for starting the worker.
     const overheadMs = median(state.overheadMs);
     const workers = this.workersFor(options);
     const items = waiting + state.itemMs.length;
